@@ -1,0 +1,4 @@
+export * from "./assert";
+export * from "./runner";
+export * from "./notebook";
+export * as pcaChecks from "./pca";
