@@ -17,6 +17,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    setupFiles: ["tests/setup-backend.ts"],
+    reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
     env: { TF_CPP_MIN_LOG_LEVEL: "2" },
   },
 });

@@ -1,0 +1,14 @@
+// Every topic's exercises with their hidden cases: the pattern test checks that this covers
+// every exercise in solutions/, so none goes untested.
+import { CheckCase, Exercise } from "../../lib/src/checks";
+import { pcaExercises } from "../../lib/src/checks/pca";
+import { hiddenCases as pcaHidden } from "../hidden/pca";
+
+export interface TopicTests {
+  exercises: readonly Exercise<never>[];
+  hidden: Record<string, CheckCase<never>[]>;
+}
+
+export const topicTests: Record<string, TopicTests> = {
+  pca: { exercises: pcaExercises as unknown as Exercise<never>[], hidden: pcaHidden },
+};

@@ -1,0 +1,49 @@
+// Every notebook runs headless with the registered kernel (nbclient), in both editions:
+// answer key (solutions in the exercise cells: every check passes) and student (stubs: the checks
+// say "not implemented" and the demos still run). No error output, nothing on stderr.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { executeNotebook, ExecutionSummary, outputTexts } from "../scripts/course/execute";
+import { answerKeyNotebook, notebookFor, ROOT, topics } from "../scripts/course/exercises";
+import { readNotebook } from "../scripts/course/notebook";
+
+const timings: Record<string, number> = {};
+
+function expectClean(summary: ExecutionSummary): void {
+  expect(summary.errors, JSON.stringify(summary.errors)).toEqual([]);
+  expect(summary.stderr, JSON.stringify(summary.stderr)).toEqual([]);
+  for (const cell of summary.cells) expect(cell.status, `cell ${cell.index} replied ${cell.status}`).toBe("ok");
+}
+
+function recordTiming(name: string, seconds: number): void {
+  timings[name] = seconds;
+  fs.mkdirSync(path.join(ROOT, "reports"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, "reports", "notebook-times.json"), JSON.stringify(timings, null, 2) + "\n");
+  console.log(`${name}: executed in ${seconds.toFixed(1)} s`);
+}
+
+describe.each(topics())("notebook of %s", (topic) => {
+  const name = path.basename(notebookFor(topic), ".ipynb");
+
+  it("answer-key edition: runs clean, every check passes, no tensor left alive", () => {
+    const summary = executeNotebook(answerKeyNotebook(topic), { name: `${name}-answer-key`, timeoutSeconds: 600 });
+    recordTiming(`${name} (answer key)`, summary.wall_seconds);
+    expectClean(summary);
+    const texts = outputTexts(summary.executed);
+    const checks = summary.executed.cells.map((cell, i) => ({ cell, text: texts[i] })).filter(({ cell }) => cell.metadata.course?.check);
+    expect(checks.length).toBeGreaterThan(0);
+    for (const { cell, text } of checks) expect(text, `check of ${cell.metadata.course?.check}`).toMatch(/: (\d+)\/\1 checks passed/);
+    expect(texts.join("\n")).toContain("live tensors at the end: 0");
+    if (topic === "pca") expect(texts.join("\n")).toMatch(/\n30\s+13\.8[67]\d/); // the published 13.87
+  });
+
+  it("student edition: runs clean, checks say what is not implemented", () => {
+    const summary = executeNotebook(readNotebook(notebookFor(topic)), { name: `${name}-student`, timeoutSeconds: 600 });
+    recordTiming(`${name} (student)`, summary.wall_seconds);
+    expectClean(summary);
+    const texts = outputTexts(summary.executed).join("\n");
+    expect(texts).toContain("not implemented yet");
+    expect(texts).not.toMatch(/✗/);
+  });
+});
