@@ -55,10 +55,14 @@ function writeStamp(stamp) {
 
 // ---------------------------------------------------------------- Python
 function findPython() {
-  const candidates = [process.env.COURSE_PYTHON, "python3", "python"].filter(Boolean);
+  // An explicit COURSE_PYTHON must work: silently falling back to another Python would hide the mistake.
+  const candidates = process.env.COURSE_PYTHON ? [process.env.COURSE_PYTHON] : ["python3", "python"];
   for (const candidate of candidates) {
     const probe = spawnSync(candidate, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
-    if (probe.status !== 0) continue;
+    if (probe.status !== 0) {
+      if (process.env.COURSE_PYTHON) throw new SetupError(`COURSE_PYTHON=${candidate} does not run (${probe.error?.code ?? `exit ${probe.status}`}); point it at a Python 3.10+ or unset it.`);
+      continue;
+    }
     const [major, minor] = probe.stdout.trim().split(".").map(Number);
     if (major === 3 && minor >= 10) return candidate;
     log(`${candidate} is Python ${probe.stdout.trim()}; the course needs 3.10 or newer.`);
@@ -200,7 +204,7 @@ function buildTfjsNodeAddon(stamp) {
   const nodePreGyp = require.resolve("@mapbox/node-pre-gyp/bin/node-pre-gyp", { paths: [tfjsNodeDir] });
   mustRun(process.execPath, [nodePreGyp, "install", "--build-from-source"], "building the tfjs-node addon", {
     cwd: tfjsNodeDir,
-    env: nodeGypEnv(),
+    env: { ...nodeGypEnv(), npm_config_loglevel: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   fs.mkdirSync(path.dirname(cached), { recursive: true });
