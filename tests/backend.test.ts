@@ -57,7 +57,8 @@ function maxRelativeError(a: Float32Array, b: Float32Array): number {
 }
 
 describe("wasm fallback kernels", () => {
-  const cases: [number[], number[], number | [number, number], "valid" | "same"][] = [
+  type Shape4 = [number, number, number, number];
+  const cases: [Shape4, Shape4, number | [number, number], "valid" | "same"][] = [
     [[2, 7, 7, 3], [3, 3, 3, 4], 1, "valid"],
     [[2, 8, 8, 2], [3, 3, 2, 5], 2, "same"],
     [[1, 9, 9, 1], [4, 4, 1, 2], 2, "valid"],

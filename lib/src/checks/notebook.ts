@@ -4,6 +4,7 @@ import { display } from "../display/bundle";
 import { NotImplementedError } from "./assert";
 import { CaseResult, Exercise, runCases } from "./runner";
 import { pcaExercises } from "./pca";
+import { escapeHtml } from "../display/escape";
 
 const visibleExercises = new Map<string, Exercise<never>>();
 
@@ -21,9 +22,6 @@ export function findExercise(id: string): Exercise<never> {
 
 const MARK: Record<CaseResult["status"], string> = { passed: "✓", failed: "✗", "not implemented": "…", error: "✗" };
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 export function formatResults(exercise: Exercise<never>, results: CaseResult[]): { text: string; html: string } {
   const passed = results.filter((r) => r.status === "passed").length;

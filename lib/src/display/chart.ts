@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { DISPLAY, Displayable, MimeBundle } from "./bundle";
+import { escapeHtml } from "./escape";
 
 /**
  * A vega-lite v5 JSON spec. Typed loosely on purpose: vega-lite's own types are huge and would
@@ -325,13 +326,10 @@ function composeSvgGrid(charts: Chart[], columns: number, title: string | undefi
   const heading =
     title === undefined
       ? ""
-      : `<text x="${width / 2}" y="18" text-anchor="middle" font-family="sans-serif" font-size="13" font-weight="bold">${escapeXml(title)}</text>`;
+      : `<text x="${width / 2}" y="18" text-anchor="middle" font-family="sans-serif" font-size="13" font-weight="bold">${escapeHtml(title)}</text>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<rect width="${width}" height="${height}" fill="white"/>${heading}${panels.join("")}</svg>`
   );
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

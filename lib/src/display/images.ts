@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import * as tf from "@tensorflow/tfjs";
 import { PNG } from "pngjs";
 import { DISPLAY, Displayable, MimeBundle } from "./bundle";
+import { escapeHtml } from "./escape";
 
 /** N greyscale images: a tensor [N, h*w], [N, h, w] or [N, h, w, 1], a flat array, or one row per image. */
 export type ImageInput = tf.Tensor | Float32Array | number[][];
@@ -360,6 +361,3 @@ function drawScaled(
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

@@ -1,4 +1,5 @@
 import { openDisplay, DisplayHandle, kernelAvailable, MimeBundle } from "./bundle";
+import { escapeHtml } from "./escape";
 
 export interface ProgressOptions {
   /** Batches (steps) over the whole run. */
@@ -205,6 +206,3 @@ function progressHtml(line: string, step: number, total: number): string {
   return `<div style="font-family:monospace">${bar} ${escapeHtml(line)}</div>`;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

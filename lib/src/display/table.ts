@@ -1,5 +1,6 @@
 // A small table of results (e.g. reconstruction error per number of components) as HTML and text.
 import { Displayable, DISPLAY, MimeBundle } from "./bundle";
+import { escapeHtml } from "./escape";
 
 export type TableRow = Record<string, string | number>;
 
@@ -7,9 +8,6 @@ function formatCell(value: string | number): string {
   return typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : value;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 export class Table implements Displayable {
   readonly columns: string[];
