@@ -134,7 +134,7 @@ function tryStandardTfjsNodeInstall() {
   const status = spawnSync(process.execPath, ["scripts/install.js"], {
     cwd: tfjsNodeDir,
     stdio: "ignore",
-    timeout: 10 * 60 * 1000,
+    timeout: 3 * 60 * 1000, // a network that drops packets instead of refusing must not stall the install
     env: nodeGypEnv(),
   }).status;
   return status === 0 && tfjsNodeLoads();
@@ -232,11 +232,13 @@ function registerKernel() {
   const dir = path.join(venv, "share", "jupyter", "kernels", "typescript");
   fs.mkdirSync(dir, { recursive: true });
   const spec = {
-    argv: [process.execPath, path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    // The course's own kernel (kernel/dist, compiled by buildLibrary) on tslab's TypeScript compiler.
+    argv: [process.execPath, path.join(root, "kernel", "dist", "main.js"), "{connection_file}"],
     display_name: "TypeScript",
     language: "typescript",
+    interrupt_mode: "signal",
     env: { TF_CPP_MIN_LOG_LEVEL: "2" },
-    metadata: { course: "generative-models", engine: "tslab" },
+    metadata: { course: "generative-models", engine: "course-kernel on tslab 1.0.22" },
   };
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
 }
@@ -245,6 +247,7 @@ function registerKernel() {
 function buildLibrary() {
   const tsc = require.resolve("typescript/bin/tsc");
   mustRun(process.execPath, [tsc, "-p", path.join(root, "lib")], "compiling lib/ (tsc -p lib)");
+  mustRun(process.execPath, [tsc, "-p", path.join(root, "kernel")], "compiling the kernel (tsc -p kernel)");
 }
 
 function main() {

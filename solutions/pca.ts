@@ -32,7 +32,10 @@ export function centerAndCovariance(x: tf.Tensor2D): { mean: tf.Tensor1D; covari
  * with C ← C − λ v vᵀ and start again for the next one.
  * @exercise pca.eigenvectors
  */
-export function topEigenvectors(covariance: tf.Tensor2D, p: number): { values: number[]; vectors: tf.Tensor2D } {
+export function topEigenvectors(
+  covariance: tf.Tensor2D,
+  p: number,
+): { values: number[]; vectors: tf.Tensor2D } {
   // BEGIN SOLUTION
   const d = covariance.shape[0];
   const values: number[] = [];
@@ -74,7 +77,11 @@ export function topEigenvectors(covariance: tf.Tensor2D, p: number): { values: n
  * and the reconstruction x̂ = μ + z Φᵀ, shape [n, d]: each x is approximated by μ + Σₖ zₖ φₖ.
  * @exercise pca.project
  */
-export function pcaProject(x: tf.Tensor2D, mean: tf.Tensor1D, vectors: tf.Tensor2D): { codes: tf.Tensor2D; reconstruction: tf.Tensor2D } {
+export function pcaProject(
+  x: tf.Tensor2D,
+  mean: tf.Tensor1D,
+  vectors: tf.Tensor2D,
+): { codes: tf.Tensor2D; reconstruction: tf.Tensor2D } {
   // BEGIN SOLUTION
   return tf.tidy(() => {
     const codes = tf.matMul(x.sub(mean), vectors) as tf.Tensor2D;

@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { topicTests } from "../../tests/exercises/registry";
 import { cellSource, exerciseCells, Notebook, readNotebook, serializeNotebook, toSourceLines } from "./notebook";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -77,8 +78,36 @@ export function stubModule(source: TopicSource): string {
 
 export type Edition = "student" | "answer-key";
 
-/** Writes each exercise's stub (student) or solution (answer key) into its tagged notebook cell. */
-export function fillExerciseCells(notebook: Notebook, source: TopicSource, edition: Edition, file: string): Notebook {
+/** nbgrader's cell metadata, schema version 3 (nbgrader/nbgraderformat/v3.json). */
+export interface NbgraderCellMetadata {
+  grade: boolean;
+  solution: boolean;
+  locked: boolean;
+  task: boolean;
+  /** nbgrader allows only letters, digits, "_" and "-": the exercise id with "." as "-". */
+  grade_id: string;
+  /** Present because grade is true: the exercise's points, visible and hidden cases together. */
+  points: number;
+  schema_version: 3;
+}
+
+/** In nbgrader's terms an exercise cell is a "manually graded answer" worth the exercise's points: nbgrader cannot run our cases. */
+export function nbgraderMetadata(id: string, points: number): NbgraderCellMetadata {
+  return { grade: true, solution: true, locked: false, task: false, grade_id: id.replace(/[^A-Za-z0-9_-]/g, "-"), points, schema_version: 3 };
+}
+
+/** Each exercise's points (all its cases, visible and hidden), from the tests' registry. */
+export function exercisePoints(topic: string): Map<string, number> {
+  const tests = topicTests[topic];
+  if (!tests) throw new Error(`topic ${topic} has no tests registered in tests/exercises/registry.ts`);
+  return new Map(tests.exercises.map((e) => [e.id, [...e.cases, ...(tests.hidden[e.id] ?? [])].reduce((sum, c) => sum + c.points, 0)]));
+}
+
+/**
+ * Writes each exercise's stub (student) or solution (answer key) into its tagged notebook cell, and
+ * nbgrader's metadata beside our own (`points`: exercise id → points).
+ */
+export function fillExerciseCells(notebook: Notebook, source: TopicSource, edition: Edition, file: string, points: Map<string, number>): Notebook {
   const copy = JSON.parse(JSON.stringify(notebook)) as Notebook;
   const cells = exerciseCells(copy);
   for (const exercise of source.exercises) {
@@ -87,6 +116,9 @@ export function fillExerciseCells(notebook: Notebook, source: TopicSource, editi
     const cell = tagged[0];
     cell.source = toSourceLines(edition === "student" ? exercise.stub : exercise.solution);
     cell.metadata.tags = [...new Set([...(cell.metadata.tags ?? []).filter((t) => !t.startsWith("exercise:")), `exercise:${exercise.id}`])];
+    const worth = points.get(exercise.id);
+    if (worth === undefined) throw new Error(`${file}: exercise ${exercise.id} has no cases registered, so it has no points`);
+    cell.metadata.nbgrader = nbgraderMetadata(exercise.id, worth);
   }
   const known = new Set(source.exercises.map((e) => e.id));
   for (const id of cells.keys()) if (!known.has(id)) throw new Error(`${file}: a cell is tagged with exercise ${id}, which solutions/${source.topic}.ts does not define`);
@@ -102,7 +134,7 @@ export interface ReleaseFile {
 export function releaseFiles(topic: string): ReleaseFile[] {
   const source = parseSolutions(topic);
   const notebookFile = notebookFor(topic);
-  const notebook = fillExerciseCells(readNotebook(notebookFile), source, "student", notebookFile);
+  const notebook = fillExerciseCells(readNotebook(notebookFile), source, "student", notebookFile, exercisePoints(topic));
   return [
     { file: path.join(ROOT, "exercises", `${topic}.ts`), content: stubModule(source) },
     { file: notebookFile, content: serializeNotebook(notebook) },
@@ -112,7 +144,7 @@ export function releaseFiles(topic: string): ReleaseFile[] {
 /** The answer-key edition of a topic's notebook: solutions in the exercise cells. */
 export function answerKeyNotebook(topic: string): Notebook {
   const notebookFile = notebookFor(topic);
-  return fillExerciseCells(readNotebook(notebookFile), parseSolutions(topic), "answer-key", notebookFile);
+  return fillExerciseCells(readNotebook(notebookFile), parseSolutions(topic), "answer-key", notebookFile, exercisePoints(topic));
 }
 
 export { cellSource };

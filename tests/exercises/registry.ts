@@ -3,6 +3,8 @@
 import { CheckCase, Exercise } from "../../lib/src/checks";
 import { pcaExercises } from "../../lib/src/checks/pca";
 import { hiddenCases as pcaHidden } from "../hidden/pca";
+import { convolutionExercises } from "../../lib/src/checks/convolution";
+import { hiddenCases as convolutionHidden } from "../hidden/convolution";
 
 export interface TopicTests {
   exercises: readonly Exercise<never>[];
@@ -11,4 +13,5 @@ export interface TopicTests {
 
 export const topicTests: Record<string, TopicTests> = {
   pca: { exercises: pcaExercises as unknown as Exercise<never>[], hidden: pcaHidden },
+  convolution: { exercises: convolutionExercises as unknown as Exercise<never>[], hidden: convolutionHidden },
 };

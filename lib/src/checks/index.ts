@@ -2,3 +2,4 @@ export * from "./assert";
 export * from "./runner";
 export * from "./notebook";
 export * as pcaChecks from "./pca";
+export * as convolutionChecks from "./convolution";

@@ -4,6 +4,7 @@ import { display } from "../display/bundle";
 import { NotImplementedError } from "./assert";
 import { CaseResult, Exercise, runCases } from "./runner";
 import { pcaExercises } from "./pca";
+import { convolutionExercises } from "./convolution";
 import { escapeHtml } from "../display/escape";
 
 const visibleExercises = new Map<string, Exercise<never>>();
@@ -13,6 +14,7 @@ export function registerExercises(exercises: readonly Exercise<never>[]): void {
   for (const exercise of exercises) visibleExercises.set(exercise.id, exercise);
 }
 registerExercises(pcaExercises as unknown as Exercise<never>[]);
+registerExercises(convolutionExercises as unknown as Exercise<never>[]);
 
 export function findExercise(id: string): Exercise<never> {
   const exercise = visibleExercises.get(id);

@@ -1,2 +1,4 @@
 export * from "./eigen";
 export * from "./pca";
+export * from "./convolution";
+export * from "./losses";
