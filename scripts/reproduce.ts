@@ -1,8 +1,31 @@
 // npm run reproduce -- <figure>: reruns a published figure and prints what we got as JSON.
+import * as path from "node:path";
+import { DEFAULT_HINTON_AE_SETTINGS, reproduceHintonAe } from "./reproduce/hinton-ae";
 import { reproducePca } from "./reproduce/pca";
+
+/** `--epochs 30` style overrides of numeric settings. */
+function numericOption(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number, got ${process.argv[index + 1]}`);
+  return value;
+}
 
 const figures: Record<string, () => Promise<unknown>> = {
   pca: () => reproducePca(),
+  // Trains for a long time (200 epochs by default): the weights, settings and figures go to build/hinton-ae-30/.
+  "hinton-ae": () => {
+    const defaults = DEFAULT_HINTON_AE_SETTINGS;
+    const settings = {
+      epochs: numericOption("epochs", defaults.epochs),
+      batchSize: numericOption("batch-size", defaults.batchSize),
+      learningRate: numericOption("learning-rate", defaults.learningRate),
+      codeSize: numericOption("code-size", defaults.codeSize),
+      seed: numericOption("seed", defaults.seed),
+    };
+    return reproduceHintonAe(settings, path.join(__dirname, "..", "build", `hinton-ae-${settings.codeSize}`));
+  },
 };
 
 async function main(): Promise<void> {
