@@ -26,7 +26,7 @@ export function compileErrorContent(diagnostics: Diagnostic[], source: string): 
   return { ename: `TS${first.code}`, evalue: `${first.messageText} (cell line ${first.start.line + 1}, column ${first.start.character + 1})`, traceback };
 }
 
-/** Stack frames inside the cell become `cell line N`; frames of the kernel and of Node's internals are dropped. */
+/** Stack frames inside the cell become `cell line N`; frames of the kernel and of Node itself (`node:…`) are dropped. */
 export function runtimeErrorContent(error: unknown, engine: Engine): ErrorContent {
   if (!(error instanceof Error)) {
     return { ename: "Uncaught", evalue: String(error), traceback: [`Uncaught ${describe(error)}`] };
@@ -41,10 +41,12 @@ export function runtimeErrorContent(error: unknown, engine: Engine): ErrorConten
     const position = engine.sourcePosition(file, Number(lineText), Number(columnText));
     if (position) {
       const name = fn && !/^(Object\.<anonymous>|exports|eval)$/.test(fn) && !fn.startsWith("__") ? ` in ${fn}` : "";
-      frames.push(`  cell line ${position.line}, column ${position.column}${name}\n      ${position.text.trim()}`);
+      const entry = `  cell line ${position.line}, column ${position.column}${name}\n      ${position.text.trim()}`;
+      // The kernel's wrapper around a cell maps to the same cell position as the call it wraps: show it once.
+      if (frames[frames.length - 1] !== entry) frames.push(entry);
       continue;
     }
-    if (/__cell_\d+__\.js|node:internal|[\\/]kernel[\\/]dist[\\/]|[\\/]tslab[\\/]/.test(file)) continue;
+    if (/^node:|__cell_\d+__\.js|[\\/]kernel[\\/]dist[\\/]|[\\/]tslab[\\/]/.test(file)) continue;
     frames.push(`  ${line.trim()}`);
   }
   return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
