@@ -264,6 +264,12 @@ export const convMatrixExercise = defineExercise<ConvMatrix>({
   ],
 });
 
+/** Wᵀv for the slides' 4×16 W and a 2×2 output v (flattened): x'ⱼ = Σᵣ W[r, j] vᵣ. */
+function slideTransposedTimes(v: number[]): number[] {
+  const matrix = slideMatrix();
+  return Array.from({ length: 16 }, (_, j) => v.reduce((sum, value, r) => sum + matrix[r * 16 + j] * value, 0));
+}
+
 const transposedCases = (what: string): { name: string; kind: string; points: number; run(transposed: TransposedConv): void }[] => [
   {
     name: "the slides' example: 2×2 y' → 4×4 x', kernel w₀…w₈ = 1…9, stride 1, 'valid'",
@@ -272,9 +278,7 @@ const transposedCases = (what: string): { name: string; kind: string; points: nu
     run(transposed) {
       // x'ⱼ = Σᵣ W[r, j] y'ᵣ with the hand-worked W and y' = (1, 10, 100, 1000): each x'ⱼ spells its weights.
       const y = [1, 10, 100, 1000];
-      const matrix = slideMatrix();
-      const want = Array.from({ length: 16 }, (_, j) => y.reduce((sum, v, r) => sum + matrix[r * 16 + j] * v, 0));
-      expectTensorClose(transposed(slideKernel(), tf.tensor3d(y, [2, 2, 1]), [4, 4, 1], { stride: 1, padding: "valid" }), want, [4, 4, 1], "x' = Wᵀy'", 0);
+      expectTensorClose(transposed(slideKernel(), tf.tensor3d(y, [2, 2, 1]), [4, 4, 1], { stride: 1, padding: "valid" }), slideTransposedTimes(y), [4, 4, 1], "x' = Wᵀy'", 0);
     },
   },
   {
@@ -333,8 +337,7 @@ export const gradientExercise = defineExercise<ConvInputGradient>({
       points: 1,
       run(convInputGradient) {
         const g = [1, 10, 100, 1000];
-        const matrix = slideMatrix();
-        const want = Array.from({ length: 16 }, (_, j) => g.reduce((sum, v, r) => sum + matrix[r * 16 + j] * v, 0));
+        const want = slideTransposedTimes(g);
         const x = tf.randomNormal([4, 4, 1], 0, 1, "float32", 21) as tf.Tensor3D;
         expectTensorClose(convInputGradient(slideKernel(), x, tf.tensor3d(g, [2, 2, 1]), { stride: 1, padding: "valid" }), want, [4, 4, 1], "∂L/∂x", 1e-5);
       },
