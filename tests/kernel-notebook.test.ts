@@ -30,6 +30,7 @@ interface Output {
 const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
 
 // Under reports/ (git-ignored) so that Node and TypeScript resolve "@course/lib" from the project.
+fs.mkdirSync(path.join(ROOT, "reports"), { recursive: true }); // absent in a fresh clone until some test writes a report
 const work = fs.mkdtempSync(path.join(ROOT, "reports", "kernel-notebook-"));
 let cells: { execution_count: number | null; outputs: Output[] }[] = [];
 let html = "";
