@@ -53,15 +53,20 @@ while (true) { spins++; }
 AFTER_SYNC = "spins > 0"
 
 
+def iopub_messages(kc, seconds, poll=0.2):
+    """Every iopub message that arrives within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            yield kc.get_iopub_msg(timeout=poll)
+        except queue.Empty:
+            pass
+
+
 def collect(kc, msg_id, until_idle=True, timeout=60.0):
     """iopub messages of one request, until it is idle."""
     messages = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            msg = kc.get_iopub_msg(timeout=0.2)
-        except queue.Empty:
-            continue
+    for msg in iopub_messages(kc, timeout):
         messages.append(msg)
         if until_idle and msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
@@ -69,14 +74,7 @@ def collect(kc, msg_id, until_idle=True, timeout=60.0):
 
 
 def drain(kc, seconds):
-    messages = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            messages.append(kc.get_iopub_msg(timeout=0.1))
-        except queue.Empty:
-            pass
-    return messages
+    return list(iopub_messages(kc, seconds, poll=0.1))
 
 
 def texts(messages, parent=None):
@@ -88,12 +86,7 @@ def texts(messages, parent=None):
 
 def wait_for_output(kc, msg_id, needle, timeout=60.0):
     seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            msg = kc.get_iopub_msg(timeout=0.2)
-        except queue.Empty:
-            continue
+    for msg in iopub_messages(kc, timeout):
         seen.append(msg)
         if msg["msg_type"] == "error" and msg["parent_header"].get("msg_id") == msg_id:
             raise RuntimeError(f"the loop failed instead of running: {msg['content']}")

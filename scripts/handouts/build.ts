@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { escapeHtml } from "../../lib/src/display/escape";
 import { executeNotebook, jupyterEnv, venvPython } from "../course/execute";
 import { answerKeyNotebook, Edition, notebookFor, ROOT, topics } from "../course/exercises";
 import { Notebook, readNotebook, serializeNotebook } from "../course/notebook";
@@ -59,10 +60,6 @@ function render(executedFile: string, htmlFile: string, context: object): void {
   } finally {
     fs.rmSync(contextFile, { force: true });
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function indexPage(infos: TopicInfo[], pages: HandoutPage[]): string {
