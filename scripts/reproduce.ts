@@ -12,15 +12,27 @@ function numericOption(name: string, fallback: number): number {
   return value;
 }
 
+/** `--activation elu` style choices among fixed words. */
+function textOption<T extends string>(name: string, fallback: T, choices: readonly T[]): T {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = process.argv[index + 1] as T;
+  if (!choices.includes(value)) throw new Error(`--${name} must be one of ${choices.join(", ")}, got ${value}`);
+  return value;
+}
+
 const figures: Record<string, () => Promise<unknown>> = {
   pca: () => reproducePca(),
-  // Trains for a long time (200 epochs by default): the weights, settings and figures go to build/hinton-ae-30/.
+  // Trains for a long time (100 epochs by default): the weights, settings and figures go to build/hinton-ae-<code size>/.
   "hinton-ae": () => {
     const defaults = DEFAULT_HINTON_AE_SETTINGS;
+    const activation = textOption("activation", defaults.activation, ["elu", "relu", "sigmoid", "tanh"] as const);
     const settings = {
       epochs: numericOption("epochs", defaults.epochs),
       batchSize: numericOption("batch-size", defaults.batchSize),
       learningRate: numericOption("learning-rate", defaults.learningRate),
+      finalLearningRate: numericOption("final-learning-rate", defaults.finalLearningRate),
+      activation,
       codeSize: numericOption("code-size", defaults.codeSize),
       seed: numericOption("seed", defaults.seed),
     };

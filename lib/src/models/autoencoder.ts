@@ -11,6 +11,8 @@ export interface DenseAutoencoderOptions {
   codeSize?: number;
   /** Of the hidden layers (default sigmoid, as in the paper). */
   activation?: "sigmoid" | "relu" | "tanh" | "elu";
+  /** Of the code layer (default linear, as in the paper; sigmoid for a sparse autoencoder's KL penalty). */
+  codeActivation?: "linear" | "sigmoid";
   seed?: number;
 }
 
@@ -19,14 +21,14 @@ export interface Autoencoder {
   decoder: tf.Sequential;
 }
 
-function denseStack(name: string, inputSize: number, sizes: number[], activation: DenseAutoencoderOptions["activation"], seed: number): tf.Sequential {
+function denseStack(name: string, inputSize: number, sizes: number[], activation: DenseAutoencoderOptions["activation"], lastActivation: "linear" | "sigmoid", seed: number): tf.Sequential {
   const model = tf.sequential({ name });
   sizes.forEach((units, i) => {
     const last = i === sizes.length - 1;
     model.add(
       tf.layers.dense({
         units,
-        activation: last ? "linear" : activation,
+        activation: last ? lastActivation : activation,
         inputShape: i === 0 ? [inputSize] : undefined,
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
         name: `${name}_${i + 1}_${units}`,
@@ -36,17 +38,31 @@ function denseStack(name: string, inputSize: number, sizes: number[], activation
   return model;
 }
 
+function resolved(options: DenseAutoencoderOptions) {
+  return {
+    inputSize: options.inputSize ?? 784,
+    hidden: [...(options.hiddenSizes ?? HINTON_HIDDEN_SIZES)],
+    codeSize: options.codeSize ?? 30,
+    activation: options.activation ?? "sigmoid",
+    seed: options.seed ?? 1,
+  };
+}
+
+/** x → code: the hidden layers, then the code layer (linear unless codeActivation says otherwise). */
+export function denseEncoder(options: DenseAutoencoderOptions = {}): tf.Sequential {
+  const { inputSize, hidden, codeSize, activation, seed } = resolved(options);
+  return denseStack("encoder", inputSize, [...hidden, codeSize], activation, options.codeActivation ?? "linear", seed);
+}
+
+/** code → logits: the encoder's hidden layers in reverse, then a linear output layer. */
+export function denseDecoder(options: DenseAutoencoderOptions = {}): tf.Sequential {
+  const { inputSize, hidden, codeSize, activation, seed } = resolved(options);
+  return denseStack("decoder", codeSize, [...hidden.reverse(), inputSize], activation, "linear", seed + 100);
+}
+
 /** Encoder x → code (linear code units) and decoder code → logits, mirrored. */
 export function denseAutoencoder(options: DenseAutoencoderOptions = {}): Autoencoder {
-  const inputSize = options.inputSize ?? 784;
-  const hidden = [...(options.hiddenSizes ?? HINTON_HIDDEN_SIZES)];
-  const codeSize = options.codeSize ?? 30;
-  const activation = options.activation ?? "sigmoid";
-  const seed = options.seed ?? 1;
-  return {
-    encoder: denseStack("encoder", inputSize, [...hidden, codeSize], activation, seed),
-    decoder: denseStack("decoder", codeSize, [...hidden.reverse(), inputSize], activation, seed + 100),
-  };
+  return { encoder: denseEncoder(options), decoder: denseDecoder(options) };
 }
 
 export function countParameters(...models: tf.LayersModel[]): number {

@@ -1,1 +1,2 @@
 export * from "./autoencoder";
+export * from "./io";

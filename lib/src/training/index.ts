@@ -1,1 +1,3 @@
 export * from "./loop";
+export * from "./schedule";
+export * from "./autoencoder";
