@@ -44,6 +44,20 @@ function definesFunction(code: string, name: string): { found: boolean; exported
   return { found: false, exported: false };
 }
 
+/** Names of the other exercises' functions that a cell uses without defining them itself. */
+function usedExerciseFunctions(code: string, names: Set<string>): string[] {
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true);
+  const declared = new Set<string>();
+  const used = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if ((ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) && node.name && ts.isIdentifier(node.name)) declared.add(node.name.text);
+    else if (ts.isIdentifier(node) && names.has(node.text)) used.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return [...used].filter((name) => !declared.has(name));
+}
+
 export interface ExtractedSubmission {
   modules: ExerciseModule[];
   /** Problems with the notebooks themselves (not JSON, nbformat 3, …). */
@@ -81,7 +95,13 @@ export function extractExercises(submission: Submission, topics: TopicSpec[]): E
       if (!definition.found) {
         return { ...base, problem: `the exercise cell (${where}) does not define the function ${spec.functionName}: was it renamed? The grader calls ${spec.functionName}.` };
       }
-      const header = [...topic.imports, 'import { notImplemented } from "@course/lib";', `// ${spec.id} from ${where}`];
+      // A cell may call the student's own function from another exercise cell (in the notebook all
+      // cells share one scope): that cell's module is imported, so the two are graded as they ran.
+      const siblings = topic.exercises.filter((other) => other.id !== spec.id && cells.has(other.id));
+      const used = usedExerciseFunctions(code, new Set(siblings.map((other) => other.functionName)));
+      const imports = siblings.filter((other) => used.includes(other.functionName)).map((other) => `import { ${other.functionName} } from "./${other.id}";`);
+      for (const other of siblings.filter((o) => used.includes(o.functionName))) base.notes.push(`uses your ${other.functionName} from the exercise cell of ${other.id}`);
+      const header = [...topic.imports, 'import { notImplemented } from "@course/lib";', ...imports, `// ${spec.id} from ${where}`];
       const footer = definition.exported ? "" : `\nexport { ${spec.functionName} };\n`;
       return { ...base, source: `${header.join("\n")}\n${code}\n${footer}`, headerLines: header.length, problem: "" };
     }),

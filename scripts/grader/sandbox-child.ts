@@ -23,6 +23,8 @@ interface StartMessage {
   entries: { registry: string; runner: string; assert: string; backend: string };
   topic: Record<string, string>;
   work: Work[];
+  /** Compiled module of each exercise of the submission that compiled, by id: cells may import each other. */
+  sources: Record<string, string>;
   blockNetworkInProcess: boolean;
 }
 
@@ -127,11 +129,35 @@ async function main(start: StartMessage): Promise<void> {
   // not loaded into the sandbox.
   const library = Object.freeze({ ...assert, tf, initBackend: backend.initBackend, __esModule: true });
   const builtins = new Set(builtinModules);
-  const studentRequire = (specifier: string) => {
+  // A cell that calls the student's function from another exercise cell imports that cell's module
+  // ("./convolution.convMatrix"); each is evaluated once, and a cycle sees the exports made so far.
+  const siblings = new Map<string, { exports: Record<string, unknown> }>();
+  const loadSibling = (id: string) => {
+    const loaded = siblings.get(id);
+    if (loaded) return loaded.exports;
+    const js = start.sources[id];
+    if (js === undefined) throw new Error(`this cell uses the exercise cell ${id}, which did not compile: fix that cell first`);
+    const module = { exports: {} as Record<string, unknown> };
+    siblings.set(id, module);
+    try {
+      runModule(js, id, module);
+    } catch (error) {
+      siblings.delete(id); // the failure is reported once for each cell that needs it
+      throw error;
+    }
+    return module.exports;
+  };
+  const studentRequire = (specifier: string): unknown => {
     if (specifier === "@course/lib") return library;
     if (specifier === "@tensorflow/tfjs") return tf;
+    if (specifier.startsWith("./")) return loadSibling(specifier.slice(2));
     if (builtins.has(specifier.replace(/^node:/, ""))) return loader.realRequire(specifier);
     throw new Error(`an exercise cell may import only "@course/lib", "@tensorflow/tfjs" and Node's built-in modules, not "${specifier}"`);
+  };
+  const runModule = (js: string, id: string, module: { exports: Record<string, unknown> }) => {
+    const file = `/submission/${id}.ts`;
+    const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${js}\n})`, { filename: file });
+    wrapper(module.exports, studentRequire, module, file, "/submission");
   };
   loader.freezeAll();
   lockDown(loader.realRequire as NodeRequire, start.blockNetworkInProcess);
@@ -141,11 +167,7 @@ async function main(start: StartMessage): Promise<void> {
     report({ type: "exercise", id: work.id });
     let implementation: unknown;
     try {
-      const module = { exports: {} as Record<string, unknown> };
-      const file = `/submission/${work.id}.ts`;
-      const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${work.js}\n})`, { filename: file });
-      wrapper(module.exports, studentRequire, module, file, "/submission");
-      implementation = module.exports[work.functionName];
+      implementation = loadSibling(work.id)[work.functionName];
       if (typeof implementation !== "function") throw new Error(`the cell does not define the function ${work.functionName}`);
     } catch (error) {
       report({ type: "load-failed", id: work.id, message: describe(error) });

@@ -101,13 +101,15 @@ export async function runSandboxed(work: SandboxWork[], settings: SandboxSetting
       .filter((w) => !result.loadFailures.has(w.id))
       .map((w) => ({ ...w, cases: w.cases.filter((i) => !result.cases.has(`${w.id}#${i}`)) }))
       .filter((w) => w.cases.length > 0);
+  // Every compiled module of the submission, also those whose cases are done: another cell may import it.
+  const sources = Object.fromEntries(work.map((w) => [w.id, w.js]));
 
   while (remaining().length > 0) {
     if (Date.now() >= deadline) {
       for (const w of remaining()) for (const i of w.cases) result.cases.set(`${w.id}#${i}`, { status: "not run", message: `not run: the submission's time limit (${settings.submissionTimeoutMs / 1000} s) was reached first`, seconds: 0 });
       break;
     }
-    const attempt = await runOnce(remaining(), settings, ownFolder, deadline, result);
+    const attempt = await runOnce(remaining(), sources, settings, ownFolder, deadline, result);
     result.processes++;
     if (attempt.startupProblem) {
       result.startupProblem = attempt.startupProblem;
@@ -122,7 +124,7 @@ interface Attempt {
   startupProblem?: string;
 }
 
-function runOnce(work: SandboxWork[], settings: SandboxSettings, ownFolder: string, deadline: number, result: SandboxResult): Promise<Attempt> {
+function runOnce(work: SandboxWork[], sources: Record<string, string>, settings: SandboxSettings, ownFolder: string, deadline: number, result: SandboxResult): Promise<Attempt> {
   return new Promise((resolve) => {
     const token = randomBytes(24).toString("hex");
     const { command, args } = sandboxCommand(settings, ownFolder);
@@ -234,6 +236,7 @@ function runOnce(work: SandboxWork[], settings: SandboxSettings, ownFolder: stri
       entries: settings.entries,
       topic: Object.fromEntries(work.map((w) => [w.id, w.topic])),
       work: work.map(({ id, functionName, js, cases }) => ({ id, functionName, js, cases })),
+      sources,
       blockNetworkInProcess: settings.network === "in-process",
     });
   });

@@ -46,7 +46,9 @@ function formatDiagnostic(diagnostic: ts.Diagnostic, headerLines: number): strin
 
 export function typeCheckModules(modules: ModuleToCheck[]): Map<string, CheckedModule> {
   const virtualRoot = path.join(ROOT, ".grader-virtual");
-  const byFile = new Map(modules.map((m, i) => [path.join(virtualRoot, String(i), `${m.key.replace(/[^A-Za-z0-9.]+/g, "_")}.ts`), m]));
+  // "<submission>/<exercise id>" → <root>/<submission>/<exercise id>.ts: a submission's modules share a
+  // folder, so a cell's `import { convMatrix } from "./convolution.convMatrix"` finds its sibling.
+  const byFile = new Map(modules.map((m) => [`${path.join(virtualRoot, ...m.key.split("/").map((part) => part.replace(/[^A-Za-z0-9.]+/g, "_")))}.ts`, m]));
   const host = ts.createCompilerHost(OPTIONS, true);
   const readDefault = host.getSourceFile.bind(host);
   host.getSourceFile = (file, languageVersion, onError) => {
@@ -60,6 +62,10 @@ export function typeCheckModules(modules: ModuleToCheck[]): Map<string, CheckedM
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => byFile.has(file) || fileExists(file);
+  // The modules' folders exist only here; module resolution asks for them before it asks for files.
+  const virtualFolders = new Set([...byFile.keys()].map((file) => path.dirname(file)));
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (folder) => virtualFolders.has(folder) || folder === virtualRoot || (directoryExists ? directoryExists(folder) : true);
   const readFile = host.readFile.bind(host);
   host.readFile = (file) => byFile.get(file)?.source ?? readFile(file);
 
