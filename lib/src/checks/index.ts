@@ -3,3 +3,4 @@ export * from "./runner";
 export * from "./notebook";
 export * as pcaChecks from "./pca";
 export * as convolutionChecks from "./convolution";
+export * as autoencodersChecks from "./autoencoders";

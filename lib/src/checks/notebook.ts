@@ -1,10 +1,12 @@
 // `await check("pca.covariance", centerAndCovariance)`: the check cell after each exercise cell.
 // It shows one line per visible case, ✓ or ✗ with the reason, and never a stack trace.
+import * as tf from "@tensorflow/tfjs";
 import { display } from "../display/bundle";
 import { NotImplementedError } from "./assert";
 import { CaseResult, Exercise, runCases } from "./runner";
 import { pcaExercises } from "./pca";
 import { convolutionExercises } from "./convolution";
+import { autoencodersExercises } from "./autoencoders";
 import { escapeHtml } from "../display/escape";
 
 const visibleExercises = new Map<string, Exercise<never>>();
@@ -15,6 +17,7 @@ export function registerExercises(exercises: readonly Exercise<never>[]): void {
 }
 registerExercises(pcaExercises as unknown as Exercise<never>[]);
 registerExercises(convolutionExercises as unknown as Exercise<never>[]);
+registerExercises(autoencodersExercises as unknown as Exercise<never>[]);
 
 export function findExercise(id: string): Exercise<never> {
   const exercise = visibleExercises.get(id);
@@ -63,5 +66,24 @@ export async function yoursOrReference<T>(what: string, yours: () => T | Promise
     if (!(error instanceof NotImplementedError)) throw error;
     display({ "text/plain": `(${what}: exercise ${error.exercise} is not done yet, so this uses the library's version)` });
     return reference();
+  }
+}
+
+/**
+ * The student's function, or the library's while the exercise is not done yet, for a demo that
+ * calls it many times (e.g. a loss inside a training loop). The stub is found out by calling it once
+ * on `probe()`'s arguments; tensors made by that call are freed.
+ */
+export async function yourFunctionOrReference<F extends (...args: never[]) => unknown>(what: string, yours: F, reference: F, probe: () => unknown[]): Promise<F> {
+  tf.engine().startScope();
+  try {
+    await (yours as unknown as (...args: unknown[]) => unknown)(...probe());
+    return yours;
+  } catch (error) {
+    if (!(error instanceof NotImplementedError)) throw error;
+    display({ "text/plain": `(${what}: exercise ${error.exercise} is not done yet, so this uses the library's version)` });
+    return reference;
+  } finally {
+    tf.engine().endScope();
   }
 }

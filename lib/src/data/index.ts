@@ -16,3 +16,4 @@ export {
   type SwissRollData,
   type Mixture1dSpec,
 } from "./toy";
+export { maskingNoise, gaussianNoise } from "./noise";

@@ -135,6 +135,9 @@ export interface ScatterChartOptions {
   opacity?: number;
   /** Drawn over the points, e.g. principal axes as arrows from (x1, y1) to (x2, y2). */
   overlays?: { lines?: OverlayLine[] };
+  /** Axis ranges; points outside are clipped (e.g. to keep a few outliers from squeezing the rest). */
+  xDomain?: [number, number];
+  yDomain?: [number, number];
 }
 
 export async function scatterChart(options: ScatterChartOptions): Promise<Chart> {
@@ -161,10 +164,10 @@ function scatterLayer(options: ScatterChartOptions): VegaLiteSpec {
   return {
     data: { values },
     // No per-point aria labels: with thousands of points they would double the SVG.
-    mark: { type: "point", filled: true, size: options.pointSize ?? 20, opacity: options.opacity ?? 0.7, aria: false },
+    mark: { type: "point", filled: true, size: options.pointSize ?? 20, opacity: options.opacity ?? 0.7, aria: false, clip: Boolean(options.xDomain || options.yDomain) },
     encoding: {
-      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: { zero: false } },
-      y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: { zero: false } },
+      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: { zero: false, ...(options.xDomain && { domain: options.xDomain, nice: false }) } },
+      y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: { zero: false, ...(options.yDomain && { domain: options.yDomain, nice: false }) } },
       ...(color && { color: colorEncoding(color, options) }),
     },
   };
