@@ -47,6 +47,7 @@ export async function reproduceHintonAe(settings: HintonAeSettings, outDir: stri
   const schedule = cosineDecay(settings.learningRate, settings.finalLearningRate, settings.epochs);
   const testErrors: number[] = [];
   const started = new Date();
+  let epochStarted = Date.now();
   const summary = (perEpoch: { testError?: number }[], complete: boolean, extra: Record<string, unknown> = {}) => ({
     figure: "Hinton & Salakhutdinov 2006, Fig. 2B: deep autoencoder reconstruction error on the MNIST test set (mean over images of the squared error summed over 784 pixels)",
     published: { codeSize: 30, testError: PUBLISHED_HINTON_AE30, logisticPca: 8.01, pca: 13.87 },
@@ -80,7 +81,8 @@ export async function reproduceHintonAe(settings: HintonAeSettings, outDir: stri
     label: `Hinton AE-${settings.codeSize} (${settings.activation})`,
     afterEpoch: async (epoch, testError) => {
       testErrors.push(testError ?? NaN);
-      console.error(`epoch ${epoch + 1}: test error ${testError?.toFixed(3)}`);
+      console.error(`epoch ${epoch + 1}/${settings.epochs}: test error ${testError?.toFixed(3)}, ${((Date.now() - epochStarted) / 1000).toFixed(1)} s, learning rate ${schedule(epoch).toExponential(2)}`);
+      epochStarted = Date.now();
       // A checkpoint every 10 epochs: a long run that is stopped keeps its weights and figures.
       if ((epoch + 1) % 10 === 0 && epoch + 1 < settings.epochs) await save(summary(testErrors.map((e, i) => ({ epoch: i + 1, testError: e })), false));
     },

@@ -5,6 +5,8 @@ import { pcaExercises } from "../../lib/src/checks/pca";
 import { hiddenCases as pcaHidden } from "../hidden/pca";
 import { convolutionExercises } from "../../lib/src/checks/convolution";
 import { hiddenCases as convolutionHidden } from "../hidden/convolution";
+import { autoencodersExercises } from "../../lib/src/checks/autoencoders";
+import { hiddenCases as autoencodersHidden } from "../hidden/autoencoders";
 
 export interface TopicTests {
   exercises: readonly Exercise<never>[];
@@ -14,4 +16,5 @@ export interface TopicTests {
 export const topicTests: Record<string, TopicTests> = {
   pca: { exercises: pcaExercises as unknown as Exercise<never>[], hidden: pcaHidden },
   convolution: { exercises: convolutionExercises as unknown as Exercise<never>[], hidden: convolutionHidden },
+  autoencoders: { exercises: autoencodersExercises as unknown as Exercise<never>[], hidden: autoencodersHidden },
 };
