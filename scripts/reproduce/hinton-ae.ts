@@ -10,6 +10,7 @@ import {
   cosineDecay, countParameters, denseAutoencoder, describeBackend, initBackend, loadMnist, mnistTensors, saveModel, tf,
   trainAutoencoder, type DenseAutoencoderOptions,
 } from "../../lib/src";
+import { reproduceCommand } from "./command-line";
 
 export const PUBLISHED_HINTON_AE30 = 3.0;
 
@@ -28,14 +29,11 @@ export const DEFAULT_HINTON_AE_SETTINGS: HintonAeSettings = {
   epochs: 100, batchSize: 256, learningRate: 1e-3, finalLearningRate: 1e-5, activation: "elu", codeSize: 30, seed: 1,
 };
 
-/** The command that reproduces these settings (only the flags that differ from the defaults). */
-export function hintonAeCommand(settings: HintonAeSettings): string {
-  const defaults = DEFAULT_HINTON_AE_SETTINGS;
-  const flags = (Object.keys(settings) as (keyof HintonAeSettings)[])
-    .filter((key) => settings[key] !== defaults[key])
-    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${settings[key]}`);
-  return ["npm run reproduce -- hinton-ae", ...flags].join(" ");
-}
+/** The command-line flag of each setting. */
+export const HINTON_AE_FLAGS: Record<keyof HintonAeSettings, string> = {
+  epochs: "epochs", batchSize: "batch-size", learningRate: "learning-rate", finalLearningRate: "final-learning-rate",
+  activation: "activation", codeSize: "code-size", seed: "seed",
+};
 
 export async function reproduceHintonAe(settings: HintonAeSettings, outDir: string) {
   await initBackend();
@@ -52,7 +50,7 @@ export async function reproduceHintonAe(settings: HintonAeSettings, outDir: stri
     figure: "Hinton & Salakhutdinov 2006, Fig. 2B: deep autoencoder reconstruction error on the MNIST test set (mean over images of the squared error summed over 784 pixels)",
     published: { codeSize: 30, testError: PUBLISHED_HINTON_AE30, logisticPca: 8.01, pca: 13.87 },
     reproduced: { codeSize: settings.codeSize, testError: Number(testErrors[testErrors.length - 1]?.toFixed(3)) },
-    command: hintonAeCommand(settings),
+    command: reproduceCommand("hinton-ae", settings, DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS),
     settings,
     complete,
     parameters: countParameters(encoder, decoder),

@@ -4,4 +4,5 @@ export * from "./convolution";
 export * from "./losses";
 export * from "./sparsity";
 export * from "./neighbours";
+export * from "./elbo";
 export * from "./quantile";

@@ -1,2 +1,3 @@
 export * from "./autoencoder";
 export * from "./io";
+export * from "./vae";

@@ -1,3 +1,4 @@
 export * from "./loop";
 export * from "./schedule";
 export * from "./autoencoder";
+export * from "./vae";

@@ -1,0 +1,42 @@
+// The reproduction commands' flags: `--epochs 30`, `--activation elu`, `--hidden 500,500`, read from the
+// command line, and written back as the command that reproduces a run (only the flags that differ
+// from the defaults), which each result.json records.
+
+function flagValue(name: string, argv: readonly string[]): string | undefined {
+  const index = argv.indexOf(`--${name}`);
+  return index < 0 ? undefined : String(argv[index + 1]);
+}
+
+/** A positive number. */
+export function numericOption(name: string, fallback: number, argv: readonly string[] = process.argv): number {
+  const given = flagValue(name, argv);
+  if (given === undefined) return fallback;
+  const value = Number(given);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number, got ${given}`);
+  return value;
+}
+
+/** One of fixed words. */
+export function textOption<T extends string>(name: string, fallback: T, choices: readonly T[], argv: readonly string[] = process.argv): T {
+  const given = flagValue(name, argv);
+  if (given === undefined) return fallback;
+  if (!choices.includes(given as T)) throw new Error(`--${name} must be one of ${choices.join(", ")}, got ${given}`);
+  return given as T;
+}
+
+/** Whole numbers ≥ 1 separated by commas, e.g. layer sizes. */
+export function sizesOption(name: string, fallback: number[], argv: readonly string[] = process.argv): number[] {
+  const given = flagValue(name, argv);
+  if (given === undefined) return fallback;
+  const sizes = given.split(",").map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--${name} needs whole numbers separated by commas, e.g. 500,500; got ${given}`);
+  return sizes;
+}
+
+/** `npm run reproduce -- <figure>` with the flags (named in `flags`) whose settings differ from the defaults. */
+export function reproduceCommand<S extends object>(figure: string, settings: S, defaults: S, flags: Record<keyof S, string>): string {
+  const differing = (Object.keys(flags) as (keyof S)[])
+    .filter((key) => String(settings[key]) !== String(defaults[key]))
+    .map((key) => `--${flags[key]} ${settings[key]}`);
+  return [`npm run reproduce -- ${figure}`, ...differing].join(" ");
+}

@@ -1,0 +1,24 @@
+// The reproduction commands' flags, read and written back: a result.json's command reruns the same settings.
+import { describe, expect, it } from "vitest";
+import { numericOption, reproduceCommand, sizesOption, textOption } from "../scripts/reproduce/command-line";
+import { DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS } from "../scripts/reproduce/hinton-ae";
+
+describe("reproduction flags", () => {
+  const argv = ["node", "reproduce.ts", "hinton-ae", "--epochs", "30", "--code-size", "2", "--activation", "sigmoid", "--hidden", "200,200"];
+
+  it("reads numbers, words and sizes, and says what is wrong", () => {
+    expect(numericOption("epochs", 100, argv)).toBe(30);
+    expect(numericOption("seed", 1, argv)).toBe(1);
+    expect(textOption("activation", "elu", ["elu", "sigmoid"] as const, argv)).toBe("sigmoid");
+    expect(sizesOption("hidden", [500, 500], argv)).toEqual([200, 200]);
+    expect(() => numericOption("epochs", 1, ["--epochs", "ten"])).toThrow("--epochs needs a positive number, got ten");
+    expect(() => textOption("activation", "elu", ["elu"] as const, ["--activation", "swish"])).toThrow("--activation must be one of elu, got swish");
+    expect(() => sizesOption("hidden", [1], ["--hidden", "500,x"])).toThrow(/whole numbers separated by commas/);
+  });
+
+  it("writes the command with only the flags that differ from the defaults", () => {
+    const settings = { ...DEFAULT_HINTON_AE_SETTINGS, epochs: 30, codeSize: 2 };
+    expect(reproduceCommand("hinton-ae", settings, DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS)).toBe("npm run reproduce -- hinton-ae --epochs 30 --code-size 2");
+    expect(reproduceCommand("hinton-ae", DEFAULT_HINTON_AE_SETTINGS, DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS)).toBe("npm run reproduce -- hinton-ae");
+  });
+});
