@@ -2,6 +2,7 @@
 // Logistic hidden units, a linear code layer, and a decoder that mirrors the encoder and outputs
 // logits (apply a sigmoid for pixels; train with binaryCrossEntropyFromLogits).
 import * as tf from "@tensorflow/tfjs";
+import { denseStack, type HiddenActivation } from "./dense";
 
 export const HINTON_HIDDEN_SIZES = [1000, 500, 250] as const;
 
@@ -10,7 +11,7 @@ export interface DenseAutoencoderOptions {
   hiddenSizes?: readonly number[];
   codeSize?: number;
   /** Of the hidden layers (default sigmoid, as in the paper). */
-  activation?: "sigmoid" | "relu" | "tanh" | "elu";
+  activation?: HiddenActivation;
   /** Of the code layer (default linear, as in the paper; sigmoid for a sparse autoencoder's KL penalty). */
   codeActivation?: "linear" | "sigmoid";
   seed?: number;
@@ -19,23 +20,6 @@ export interface DenseAutoencoderOptions {
 export interface Autoencoder {
   encoder: tf.Sequential;
   decoder: tf.Sequential;
-}
-
-function denseStack(name: string, inputSize: number, sizes: number[], activation: DenseAutoencoderOptions["activation"], lastActivation: "linear" | "sigmoid", seed: number): tf.Sequential {
-  const model = tf.sequential({ name });
-  sizes.forEach((units, i) => {
-    const last = i === sizes.length - 1;
-    model.add(
-      tf.layers.dense({
-        units,
-        activation: last ? lastActivation : activation,
-        inputShape: i === 0 ? [inputSize] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
-        name: `${name}_${i + 1}_${units}`,
-      }),
-    );
-  });
-  return model;
 }
 
 function resolved(options: DenseAutoencoderOptions) {

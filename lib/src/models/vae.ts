@@ -3,6 +3,7 @@
 // p(x|z): Bernoulli logits (d units) or a Gaussian's [μ, log σ²] (2d units).
 // Default 784-500-500-p tanh (see VAE_HIDDEN_SIZES); Burda et al. used 784-200-200-50 tanh, Kingma & Welling 784-500-p.
 import * as tf from "@tensorflow/tfjs";
+import { denseStack, type HiddenActivation } from "./dense";
 import { bernoulliLogLikelihood, gaussianLogLikelihood, type ConditionalLogLikelihood, type DiagGaussian } from "../math/elbo";
 
 /**
@@ -21,7 +22,7 @@ export interface VaeOptions {
   hiddenSizes?: readonly number[];
   /** p, the dimension of z (default 50). */
   latentSize?: number;
-  activation?: "tanh" | "elu" | "relu" | "softplus" | "sigmoid";
+  activation?: HiddenActivation;
   /** p(x|z): a multivariate Bernoulli (decoder outputs d logits, default) or a diagonal Gaussian (d means, then d log-variances). */
   likelihood?: VaeLikelihood;
   /**
@@ -41,23 +42,6 @@ export interface Vae {
   likelihood: VaeLikelihood;
 }
 
-function mlp(name: string, inputSize: number, hidden: readonly number[], outputs: number, activation: NonNullable<VaeOptions["activation"]>, seed: number): tf.Sequential {
-  const model = tf.sequential({ name });
-  [...hidden, outputs].forEach((units, i) => {
-    if (!Number.isInteger(units) || units < 1) throw new Error(`${name}: layer sizes must be whole numbers ≥ 1, got ${units}`);
-    model.add(
-      tf.layers.dense({
-        units,
-        activation: i === hidden.length ? "linear" : activation,
-        inputShape: i === 0 ? [inputSize] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
-        name: `${name}_${i + 1}_${units}`,
-      }),
-    );
-  });
-  return model;
-}
-
 function resolved(options: VaeOptions) {
   return {
     inputSize: options.inputSize ?? 784,
@@ -72,13 +56,13 @@ function resolved(options: VaeOptions) {
 /** x → [μ, log σ²]: the hidden layers, then one linear layer of 2p units (μ first). */
 export function vaeEncoder(options: VaeOptions = {}): tf.Sequential {
   const { inputSize, hidden, latentSize, activation, seed } = resolved(options);
-  return mlp("vae_encoder", inputSize, hidden, 2 * latentSize, activation, seed);
+  return denseStack("vae_encoder", inputSize, [...hidden, 2 * latentSize], activation, "linear", seed);
 }
 
 /** z → logits (Bernoulli) or [μ, log σ²] (Gaussian): the encoder's hidden sizes in reverse, then a linear layer. */
 export function vaeDecoder(options: VaeOptions = {}): tf.Sequential {
   const { inputSize, hidden, latentSize, activation, likelihood, seed } = resolved(options);
-  const decoder = mlp("vae_decoder", latentSize, hidden.reverse(), likelihood === "gaussian" ? 2 * inputSize : inputSize, activation, seed + 100);
+  const decoder = denseStack("vae_decoder", latentSize, [...hidden.reverse(), likelihood === "gaussian" ? 2 * inputSize : inputSize], activation, "linear", seed + 100);
   if (options.outputBias) {
     if (likelihood !== "bernoulli") throw new Error("vaeDecoder: outputBias sets the logits of a Bernoulli decoder; leave it out for a Gaussian one");
     if (options.outputBias.length !== inputSize) throw new Error(`vaeDecoder: outputBias has ${options.outputBias.length} values, the output has ${inputSize} units`);

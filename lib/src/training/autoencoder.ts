@@ -2,21 +2,11 @@
 // the denoising one (the input corrupted, the target clean) and the sparse one (a penalty on the code).
 // The loss is the cross-entropy from the decoder's logits, averaged over the batch.
 import * as tf from "@tensorflow/tfjs";
-import type { Seed } from "../data";
 import { binaryCrossEntropyFromLogits, sumSquaredErrorPerExample } from "../math/losses";
-import { minibatches, minimizeStep, trainingLoop, type StepContext, type TrainingHistory } from "./loop";
+import { learningRateSchedule, minibatches, minimizeStep, trainingLoop, type EncoderDecoderTrainingOptions, type StepContext, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
 
-export interface AutoencoderTrainingOptions {
-  encoder: tf.LayersModel;
-  decoder: tf.LayersModel;
-  /** Training rows, row-major, `features` values each (pixels in [0, 1]). */
-  images: Float32Array;
-  features?: number;
-  epochs: number;
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3); or a schedule giving it per epoch. */
-  learningRate?: number | ((epoch: number) => number);
+export interface AutoencoderTrainingOptions extends EncoderDecoderTrainingOptions {
   /** Per-example reconstruction loss from the decoder's logits (default: binaryCrossEntropyFromLogits). */
   loss?: (x: tf.Tensor2D, logits: tf.Tensor2D) => tf.Tensor1D;
   /** Denoising: the network sees corrupt(x) and is trained to give back x. */
@@ -27,10 +17,6 @@ export interface AutoencoderTrainingOptions {
   testImages?: tf.Tensor2D;
   /** Called after each epoch with its test error (when measured), e.g. to save a checkpoint. */
   afterEpoch?: (epoch: number, testError: number | undefined) => void | Promise<void>;
-  seed?: Seed;
-  label?: string;
-  progress?: boolean;
-  signal?: AbortSignal;
 }
 
 export interface AutoencoderTrainingResult {
@@ -65,7 +51,7 @@ export async function trainAutoencoder(options: AutoencoderTrainingOptions): Pro
   const lossPerExample = options.loss ?? binaryCrossEntropyFromLogits;
   const features = options.features ?? 784;
   const batchSize = options.batchSize ?? 256;
-  const schedule = typeof options.learningRate === "function" ? options.learningRate : () => (options.learningRate as number | undefined) ?? 1e-3;
+  const schedule = learningRateSchedule(options.learningRate);
   const optimizer = tf.train.adam(schedule(0));
   const data = minibatches(options.images, features, batchSize, options.seed ?? 0);
   const perEpoch: AutoencoderTrainingResult["perEpoch"] = [];

@@ -101,6 +101,29 @@ export function minimizeStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, var
   return value;
 }
 
+/** What every model trainer of the library takes: an encoder/decoder pair, the training rows and Adam's schedule. */
+export interface EncoderDecoderTrainingOptions {
+  encoder: tf.LayersModel;
+  decoder: tf.LayersModel;
+  /** Training rows, row-major, `features` values each (pixels in [0, 1]). */
+  images: Float32Array;
+  features?: number;
+  epochs: number;
+  batchSize?: number;
+  /** Adam's learning rate (default 1e-3); or a schedule giving it per epoch, e.g. cosineDecay. */
+  learningRate?: number | ((epoch: number) => number);
+  /** Seeds the shuffles (and whatever else the trainer draws). */
+  seed?: Seed;
+  label?: string;
+  progress?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The per-epoch learning rate of `learningRate` (a number, a schedule, or the default 1e-3). */
+export function learningRateSchedule(learningRate: EncoderDecoderTrainingOptions["learningRate"]): (epoch: number) => number {
+  return typeof learningRate === "function" ? learningRate : () => learningRate ?? 1e-3;
+}
+
 export interface MinibatchSource {
   stepsPerEpoch: number;
   batchSize: number;

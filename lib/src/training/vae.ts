@@ -7,19 +7,10 @@ import { Progress } from "../display/progress";
 import { currentAbortSignal } from "../kernel-signal";
 import { derivedSeed, elbo, importanceWeightedLogLikelihood, type ElboOptions, type ElboTerms } from "../math/elbo";
 import { decoderLogLikelihood, encodePosterior, type VaeLikelihood } from "../models/vae";
-import { minibatches, trainingLoop, type TrainingHistory } from "./loop";
+import { learningRateSchedule, minibatches, trainingLoop, type EncoderDecoderTrainingOptions, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
 
-export interface VaeTrainingOptions {
-  encoder: tf.LayersModel;
-  decoder: tf.LayersModel;
-  /** Training rows, row-major, `features` values each (pixels in [0, 1]: grey levels are binarization probabilities). */
-  images: Float32Array;
-  features?: number;
-  epochs: number;
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3); or a schedule giving it per epoch, e.g. cosineDecay. */
-  learningRate?: number | ((epoch: number) => number);
+export interface VaeTrainingOptions extends EncoderDecoderTrainingOptions {
   /** p(x|z) of the decoder (default "bernoulli"). */
   likelihood?: VaeLikelihood;
   /** Re-binarize every batch at random (default true for a Bernoulli decoder, false for a Gaussian one). */
@@ -36,11 +27,6 @@ export interface VaeTrainingOptions {
   testSamples?: number;
   /** Called after each epoch with its record so far, e.g. to print it or save a checkpoint. */
   afterEpoch?: (epoch: number, record: VaeEpochRecord) => void | Promise<void>;
-  /** Seeds the shuffles, the binarization and ε (default 0). */
-  seed?: Seed;
-  label?: string;
-  progress?: boolean;
-  signal?: AbortSignal;
 }
 
 /** Means over the epoch's training batches (as trained: binarized, one ε), and on the test rows when given. */
@@ -182,7 +168,7 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
   const dynamic = options.dynamicBinarization ?? likelihood === "bernoulli";
   const batchSize = options.batchSize ?? 100;
   const seed = options.seed ?? 0;
-  const schedule = typeof options.learningRate === "function" ? options.learningRate : () => (options.learningRate as number | undefined) ?? 1e-3;
+  const schedule = learningRateSchedule(options.learningRate);
   const elboOptions: ElboOptions = { samples: options.samples, beta: options.beta, terms: options.terms };
   const optimizer = tf.train.adam(schedule(0));
   const data = minibatches(options.images, features, batchSize, seed);
