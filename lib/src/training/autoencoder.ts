@@ -1,6 +1,6 @@
 // Training an encoder/decoder pair on MNIST-like rows: the plain autoencoder (Hinton & Salakhutdinov),
 // the denoising one (the input corrupted, the target clean) and the sparse one (a penalty on the code).
-// The loss is the cross-entropy from the decoder's logits, averaged over the batch.
+// The loss is the cross-entropy from the decoder's logits (or the per-example loss given), averaged over the batch.
 import * as tf from "@tensorflow/tfjs";
 import { binaryCrossEntropyFromLogits, sumSquaredErrorPerExample } from "../math/losses";
 import { learningRateSchedule, minibatches, minimizeStep, trainingLoop, type EncoderDecoderTrainingOptions, type StepContext, type TrainingHistory } from "./loop";
