@@ -58,6 +58,20 @@ function smallProblem() {
 }
 
 describe("trainingLoop", () => {
+  it("gives endOfEpoch the mean of the epoch's step metrics, and records both", async () => {
+    const seen: Record<string, number>[] = [];
+    const history = await trainingLoop({
+      epochs: 2, stepsPerEpoch: 4, samplesPerStep: 1, progress: false,
+      step: ({ epoch, batch }) => ({ loss: 10 * epoch + batch }),
+      endOfEpoch: (epoch, means) => {
+        seen.push({ ...means });
+        return { "test error": means.loss / 2 };
+      },
+    });
+    expect(seen).toEqual([{ loss: 1.5 }, { loss: 11.5 }]);
+    expect(history.epochs.map((e) => e.metrics)).toEqual([{ loss: 1.5, "test error": 0.75 }, { loss: 11.5, "test error": 5.75 }]);
+  });
+
   it("learns, and the number of live tensors is the same after every epoch", async () => {
     const { data, step, dispose } = smallProblem();
     const history = await trainingLoop({ epochs: 5, stepsPerEpoch: data.stepsPerEpoch, samplesPerStep: 32, step, progress: false });

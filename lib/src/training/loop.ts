@@ -22,8 +22,8 @@ export interface TrainingLoopOptions {
   samplesPerStep: number;
   /** One optimisation step; returns its metrics (e.g. { loss }). Tensors it makes must be freed by it. */
   step(context: StepContext): Metrics | Promise<Metrics>;
-  /** Metrics computed once per epoch after its last step (e.g. the test error). */
-  endOfEpoch?(epoch: number): Metrics | Promise<Metrics>;
+  /** Metrics computed once per epoch after its last step (e.g. the test error); gets the epoch's mean step metrics. */
+  endOfEpoch?(epoch: number, stepMeans: Readonly<Metrics>): Metrics | Promise<Metrics>;
   label?: string;
   /** Show a progress line (default true). */
   progress?: boolean;
@@ -82,7 +82,7 @@ export async function trainingLoop(options: TrainingLoopOptions): Promise<Traini
     }
     if (batches === 0) break;
     const metrics: Metrics = Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / batches]));
-    if (!history.interrupted && options.endOfEpoch) Object.assign(metrics, await options.endOfEpoch(epoch));
+    if (!history.interrupted && options.endOfEpoch) Object.assign(metrics, await options.endOfEpoch(epoch, { ...metrics }));
     history.epochs.push({ epoch: epoch + 1, metrics, seconds: (performance.now() - epochStarted) / 1000, liveTensors: tf.memory().numTensors });
   }
   history.seconds = (performance.now() - started) / 1000;

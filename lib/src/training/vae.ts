@@ -174,9 +174,6 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
   const data = minibatches(options.images, features, batchSize, seed);
   const trainingLogLikelihood = decoderLogLikelihood(decoder, likelihood, true);
   const perEpoch: VaeEpochRecord[] = [];
-  // The loop averages the step metrics only after endOfEpoch; afterEpoch needs them before, so they are summed here too.
-  let sums = [0, 0, 0, 0];
-  let steps = 0;
   let epochStarted = performance.now();
   try {
     const history = await trainingLoop({
@@ -189,8 +186,6 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
       step: (context) => {
         if (context.batch === 0) {
           setLearningRate(optimizer, schedule(context.epoch));
-          sums = [0, 0, 0, 0];
-          steps = 0;
           epochStarted = performance.now();
         }
         const kept: { stats?: tf.Tensor1D } = {};
@@ -207,13 +202,13 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
         // One read of the four numbers per step: each read waits for the step to finish.
         const values = kept.stats!.dataSync();
         kept.stats!.dispose();
-        values.forEach((v, i) => (sums[i] += v));
-        steps++;
         return { loss: values[3], elbo: values[0], reconstruction: values[1], kl: values[2] };
       },
-      endOfEpoch: async (epoch) => {
-        const [elboMean, reconstruction, kl, loss] = sums.map((s) => s / steps);
-        const record: VaeEpochRecord = { epoch: epoch + 1, elbo: elboMean, reconstruction, kl, loss, learningRate: schedule(epoch), seconds: 0, liveTensors: 0 };
+      endOfEpoch: async (epoch, means) => {
+        const record: VaeEpochRecord = {
+          epoch: epoch + 1, elbo: means.elbo, reconstruction: means.reconstruction, kl: means.kl, loss: means.loss,
+          learningRate: schedule(epoch), seconds: 0, liveTensors: 0,
+        };
         const metrics: Record<string, number> = {};
         if (options.testImages) {
           const test = vaeElbo(encoder, decoder, options.testImages, { samples: options.testSamples, seed: derivedSeed(seed, "test"), likelihood });
