@@ -10,9 +10,10 @@ import * as tf from "@tensorflow/tfjs";
 import { binaryCrossEntropyFromLogits } from "../lib/src/math/losses";
 import {
   bernoulliLogLikelihood, elbo, gaussianLogLikelihood, importanceWeightedLogLikelihood, klDiagGaussianToStdNormal, logStdNormal, reparameterize,
-  type ConditionalLogLikelihood,
+  vaeLoss, type ConditionalLogLikelihood,
 } from "../lib/src/math/elbo";
-import { countParameters, decoderLogLikelihood, encodePosterior, loadModel, mlpVae, pixelLogitBias, sampleVae } from "../lib/src/models";
+import { linearInterpolation, normalQuantileGrid } from "../lib/src/math/latent";
+import { convVae, countParameters, decoderLogLikelihood, encodePosterior, loadModel, mlpVae, pixelLogitBias, sampleVae } from "../lib/src/models";
 import { iwaeLogLikelihood, trainVae, vaeElbo } from "../lib/src/training";
 import { DEFAULT_VAE_SETTINGS, reproduceVae, vaeCommand } from "../scripts/reproduce/vae";
 
@@ -145,6 +146,12 @@ describe("the ELBO and the importance-weighted bound", () => {
     expect(values(beta.elbo)).toEqual(values(value.elbo));
     expect(values(elbo(x, posterior, tinyLogLikelihood, { eps, terms: "reconstruction" }).objective)).toEqual(values(value.reconstruction));
     expect(values(elbo(x, posterior, tinyLogLikelihood, { eps, terms: "kl" }).objective)).toEqual(values(value.kl.neg()));
+    // vaeLoss: the mean over the rows of minus the objective, for each choice of terms and β.
+    for (const [beta, terms] of [[1, "both"], [4, "both"], [0.5, "kl"], [1, "reconstruction"]] as const) {
+      const objective = values(elbo(x, posterior, tinyLogLikelihood, { eps, beta, terms }).objective);
+      expect(vaeLoss(value.reconstruction, value.kl, beta, terms).dataSync()[0]).toBeCloseTo(-(objective[0] + objective[1]) / 2, 4);
+    }
+    expect(() => vaeLoss(value.reconstruction, tf.zeros([3]) as tf.Tensor1D)).toThrow(/reconstruction \[2\] and kl \[3\] must have the same shape/);
     expect(() => elbo(x, posterior, tinyLogLikelihood, { eps, samples: 2 })).toThrow(/eps \[3, 2, 1\] must be \[L, n, p\] = \[2, 2, 1\]/);
     expect(() => elbo(x, posterior, tinyLogLikelihood, { samples: 0 })).toThrow(/samples \(L\) must be a whole number ≥ 1, got 0/);
     expect(() => elbo(x.slice([0, 0], [1, -1]), posterior, tinyLogLikelihood)).toThrow(/x has 1 rows but mu and logVar have 2/);
@@ -274,6 +281,19 @@ describe("trainVae", () => {
     expect(reconstructionOnly[3].loss).toBeCloseTo(-reconstructionOnly[3].reconstruction, 4);
   });
 
+  it("trains on a loss given as a function of the two terms exactly as on the same objective given by terms and beta", async () => {
+    const images = prototypes(128);
+    const run = async (options: { loss?: (r: tf.Tensor1D, k: tf.Tensor1D) => tf.Scalar; beta?: number; terms?: "kl" }) => {
+      const { encoder, decoder } = mlpVae({ inputSize: 16, hiddenSizes: [8], latentSize: 2, seed: 11 });
+      const { perEpoch } = await trainVae({ encoder, decoder, images, features: 16, epochs: 2, batchSize: 32, learningRate: 0.01, progress: false, seed: 12, ...options });
+      encoder.dispose();
+      decoder.dispose();
+      return perEpoch.map((e) => [e.loss, e.elbo]);
+    };
+    expect(await run({ loss: (r, k) => vaeLoss(r, k, 3, "both") })).toEqual(await run({ beta: 3 }));
+    expect(await run({ loss: (r, k) => vaeLoss(r, k, 1, "kl") })).toEqual(await run({ terms: "kl" }));
+  });
+
   it("trains a Gaussian decoder on continuous rows, without binarizing them", async () => {
     const images = tf.tidy(() => {
       const z = tf.randomNormal([256, 1], 0, 1, "float32", 8);
@@ -299,6 +319,44 @@ describe("trainVae", () => {
     await expect(trainVae({ encoder, decoder, images: prototypes(64), epochs: 1 })).rejects.toThrow(/the encoder takes 16 inputs but the rows have 784 features/);
     encoder.dispose();
     decoder.dispose();
+  });
+});
+
+describe("the convolutional VAE", () => {
+  it("maps rows of 784 to [μ, log σ²] through 28 → 14 → 7 and back with transposed convolutions, and trains with trainVae", async () => {
+    const { encoder, decoder, latentSize } = convVae({ latentSize: 4, filters: [4, 8], seed: 2 });
+    expect(latentSize).toBe(4);
+    expect(encoder.layers.map((l) => l.outputShape)).toEqual([[null, 28, 28, 1], [null, 14, 14, 4], [null, 7, 7, 8], [null, 392], [null, 8]]);
+    expect(decoder.layers.map((l) => l.outputShape)).toEqual([[null, 392], [null, 7, 7, 8], [null, 14, 14, 4], [null, 28, 28, 1], [null, 784]]);
+    // 3×3 kernels: (9·1 + 1)·4 + (9·4 + 1)·8 + (392 + 1)·8 and (4 + 1)·392 + (9·8 + 1)·4 + (9·4 + 1)·1.
+    expect(countParameters(encoder, decoder)).toBe(40 + 296 + 3144 + 1960 + 292 + 37);
+    const images = new Float32Array(64 * 784).map((_, i) => ((i * 7919) % 784) / 784);
+    const { perEpoch, history } = await trainVae({ encoder, decoder, images, epochs: 3, batchSize: 16, learningRate: 0.01, progress: false });
+    expect(perEpoch[2].elbo).toBeGreaterThan(perEpoch[0].elbo);
+    expect(new Set(history.epochs.map((e) => e.liveTensors)).size).toBe(1);
+    encoder.dispose();
+    decoder.dispose();
+  });
+});
+
+describe("walking the latent space", () => {
+  it("linearInterpolation goes from start to end in equal steps", () => {
+    const line = linearInterpolation(tf.tensor1d([0, 2]), tf.tensor1d([4, -2]), 5);
+    expect(line.arraySync()).toEqual([[0, 2], [1, 1], [2, 0], [3, -1], [4, -2]]);
+    expect(() => linearInterpolation(tf.tensor1d([0]), tf.tensor1d([1, 2]), 3)).toThrow(/same length/);
+    expect(() => linearInterpolation(tf.tensor1d([0]), tf.tensor1d([1]), 1)).toThrow(/steps must be a whole number ≥ 2/);
+  });
+
+  it("normalQuantileGrid holds the normal quantiles of (i + ½)/steps: the CDF Φ(z) = ½(1 + erf(z/√2)) gives them back", () => {
+    const steps = 7;
+    const grid = normalQuantileGrid(steps).arraySync();
+    expect(grid).toHaveLength(steps * steps);
+    const cdf = (z: number) => tf.tidy(() => tf.erf(tf.scalar(z / Math.SQRT2)).dataSync()[0] * 0.5 + 0.5);
+    for (let i = 0; i < steps; i++) {
+      expect(cdf(grid[i][0])).toBeCloseTo((i + 0.5) / steps, 5); // z₁ grows along the first row
+      expect(cdf(grid[i * steps][1])).toBeCloseTo((steps - i - 0.5) / steps, 5); // z₂ falls down the first column
+    }
+    expect(grid[(steps * steps - 1) / 2]).toEqual([0, 0]);
   });
 });
 

@@ -170,10 +170,26 @@ export function elbo(x: tf.Tensor2D, posterior: DiagGaussian, logLikelihood: Con
     const kl = options.kl === "monte-carlo"
       ? perSample(logPosteriorOfNoise(eps as tf.Tensor2D, logVar).sub(logStdNormal(z)) as tf.Tensor1D)
       : klDiagGaussianToStdNormal(posterior.mu, posterior.logVar);
-    const weightedKl = beta === 1 ? kl : (kl.mul(beta) as tf.Tensor1D);
-    const objective = terms === "both" ? reconstruction.sub(weightedKl) : terms === "reconstruction" ? reconstruction : weightedKl.neg();
-    return { elbo: reconstruction.sub(kl) as tf.Tensor1D, reconstruction, kl, objective: objective as tf.Tensor1D };
+    return { elbo: reconstruction.sub(kl) as tf.Tensor1D, reconstruction, kl, objective: objectivePerExample(reconstruction, kl, beta, terms) };
   });
+}
+
+/** What training maximises per example: reconstruction − β·KL, the reconstruction alone, or −β·KL alone. [n] */
+function objectivePerExample(reconstruction: tf.Tensor1D, kl: tf.Tensor1D, beta: number, terms: ElboTerms): tf.Tensor1D {
+  return tf.tidy(() => {
+    const weightedKl = beta === 1 ? kl : kl.mul(beta);
+    return (terms === "both" ? reconstruction.sub(weightedKl) : terms === "reconstruction" ? reconstruction.clone() : weightedKl.neg()) as tf.Tensor1D;
+  });
+}
+
+/**
+ * The loss a VAE minimises, from the ELBO's terms per example: the mean of −(reconstruction − β·KL) ("both"; β = 1 is
+ * minus the ELBO, β > 1 a β-VAE), of −reconstruction, or of β·KL (the lecture's ablations).
+ */
+export function vaeLoss(reconstruction: tf.Tensor1D, kl: tf.Tensor1D, beta = 1, terms: ElboTerms = "both"): tf.Scalar {
+  checkSameShape("vaeLoss", ["reconstruction", "kl"], reconstruction, kl);
+  if (!(beta >= 0)) throw new Error(`vaeLoss: beta must be ≥ 0, got ${beta}`);
+  return tf.tidy(() => objectivePerExample(reconstruction, kl, beta, terms).mean().neg() as tf.Scalar);
 }
 
 export interface ImportanceWeightedOptions {

@@ -6,3 +6,4 @@ export * from "./sparsity";
 export * from "./neighbours";
 export * from "./elbo";
 export * from "./quantile";
+export * from "./latent";

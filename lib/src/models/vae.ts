@@ -127,3 +127,38 @@ export function sampleVae(decoder: tf.LayersModel, count: number, options: { see
     return tf.split(out, 2, 1)[0] as tf.Tensor2D;
   });
 }
+
+export interface ConvVaeOptions {
+  /** p, the dimension of z (default 16). */
+  latentSize?: number;
+  /** Channels of the two stride-2 convolutions (default [32, 64]); the decoder mirrors them. */
+  filters?: [number, number];
+  seed?: number;
+}
+
+/**
+ * A convolutional VAE for 28×28 images given as rows of 784 (Bernoulli decoder): the encoder halves the
+ * resolution twice with 3×3 stride-2 convolutions (28 → 14 → 7) before the linear [μ, log σ²] layer; the decoder
+ * maps z to 7×7 feature maps and doubles the resolution twice with the transposed convolutions of notebook 03,
+ * ending in one channel of logits. Same interface as mlpVae, so trainVae, vaeElbo and sampleVae take it.
+ */
+export function convVae(options: ConvVaeOptions = {}): Vae {
+  const latentSize = options.latentSize ?? 16;
+  const [f1, f2] = options.filters ?? [32, 64];
+  const seed = options.seed ?? 1;
+  const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });
+  const conv = { kernelSize: 3, strides: 2, padding: "same" as const, activation: "relu" as const };
+  const encoder = tf.sequential({ name: "conv_vae_encoder" });
+  encoder.add(tf.layers.reshape({ targetShape: [28, 28, 1], inputShape: [784] }));
+  encoder.add(tf.layers.conv2d({ ...conv, filters: f1, kernelInitializer: init(0) }));
+  encoder.add(tf.layers.conv2d({ ...conv, filters: f2, kernelInitializer: init(1) }));
+  encoder.add(tf.layers.flatten());
+  encoder.add(tf.layers.dense({ units: 2 * latentSize, kernelInitializer: init(2) }));
+  const decoder = tf.sequential({ name: "conv_vae_decoder" });
+  decoder.add(tf.layers.dense({ units: 7 * 7 * f2, activation: "relu", inputShape: [latentSize], kernelInitializer: init(100) }));
+  decoder.add(tf.layers.reshape({ targetShape: [7, 7, f2] }));
+  decoder.add(tf.layers.conv2dTranspose({ ...conv, filters: f1, kernelInitializer: init(101) }));
+  decoder.add(tf.layers.conv2dTranspose({ ...conv, filters: 1, activation: "linear", kernelInitializer: init(102) }));
+  decoder.add(tf.layers.flatten());
+  return { encoder, decoder, latentSize, likelihood: "bernoulli" };
+}

@@ -21,6 +21,8 @@ export interface VaeTrainingOptions extends EncoderDecoderTrainingOptions {
   beta?: number;
   /** The ablations: train on both terms (default), the reconstruction only, or the KL only. */
   terms?: ElboTerms;
+  /** The loss from the ELBO's terms per example (e.g. a student's vaeLoss); replaces beta and terms when given. */
+  loss?: (reconstruction: tf.Tensor1D, kl: tf.Tensor1D) => tf.Scalar;
   /** Rows on which the ELBO is measured after each epoch, as given (binarize them once beforehand, with a fixed seed). */
   testImages?: tf.Tensor2D;
   /** ε samples per test example for the test ELBO (default 1; the noise is the same every epoch). */
@@ -194,7 +196,7 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
           const x = dynamic ? binarize(rows, derivedSeed(seed, "binarize", context.step)) : rows;
           optimizer.minimize(() => {
             const value = elbo(x, encodePosterior(encoder, x, true), trainingLogLikelihood, { ...elboOptions, seed: derivedSeed(seed, "eps", context.step) });
-            const loss = value.objective.mean().neg() as tf.Scalar;
+            const loss = options.loss ? options.loss(value.reconstruction, value.kl) : (value.objective.mean().neg() as tf.Scalar);
             kept.stats = tf.keep(tf.stack([value.elbo.mean(), value.reconstruction.mean(), value.kl.mean(), loss]) as tf.Tensor1D);
             return loss;
           });
