@@ -10,7 +10,7 @@ import { readNotebook } from "../scripts/course/notebook";
 
 const timings: Record<string, number> = {};
 /** Each notebook's time budget on the course's 2-core machine, headless, from its issue. */
-const BUDGET_SECONDS: Record<string, number> = { pca: 60, convolution: 60, autoencoders: 240 };
+const BUDGET_SECONDS: Record<string, number> = { pca: 60, convolution: 60, autoencoders: 240, vae: 240 };
 
 function expectClean(summary: ExecutionSummary): void {
   expect(summary.errors, JSON.stringify(summary.errors)).toEqual([]);
@@ -45,6 +45,15 @@ describe.each(topics())("notebook of %s", (topic) => {
       expect(all).toMatch(/PCA, 30 components\s+13\.87/);
       const shortRun = Number(/AE-30, 2 epochs \(this notebook\)\s+(\d+\.\d+)/.exec(all)?.[1]);
       expect(shortRun).toBeLessThan(13.87);
+    }
+    if (topic === "vae") {
+      const all = texts.join("\n");
+      // The importance-weighted bound rises with k on the same 200 test images: L_1 ≤ L_10 ≤ L_100 ≤ L_1000.
+      const boundTable = texts.find((text) => text.includes("mean L_k over 200 test images")) ?? "";
+      const bounds = [1, 10, 100, 1000].map((k) => Number(new RegExp(`\\n\\s*${k}\\s+(-\\d+\\.\\d+)`).exec(boundTable)?.[1]));
+      bounds.slice(1).forEach((bound, i) => expect(bound, `L_k for k = ${[10, 100, 1000][i]}`).toBeGreaterThan(bounds[i]));
+      // Trained on the KL alone, every posterior is the prior: a test KL of 0.0 after each epoch.
+      expect(all.match(/\n\s*kl\s+\d\s+-\d+\.\d\s+-\d+\.\d\s+0\.0\s/g)).toHaveLength(3);
     }
   }, 900_000);
 

@@ -7,6 +7,8 @@ import { convolutionExercises } from "../../lib/src/checks/convolution";
 import { hiddenCases as convolutionHidden } from "../hidden/convolution";
 import { autoencodersExercises } from "../../lib/src/checks/autoencoders";
 import { hiddenCases as autoencodersHidden } from "../hidden/autoencoders";
+import { vaeExercises } from "../../lib/src/checks/vae";
+import { hiddenCases as vaeHidden } from "../hidden/vae";
 
 export interface TopicTests {
   exercises: readonly Exercise<never>[];
@@ -17,4 +19,5 @@ export const topicTests: Record<string, TopicTests> = {
   pca: { exercises: pcaExercises as unknown as Exercise<never>[], hidden: pcaHidden },
   convolution: { exercises: convolutionExercises as unknown as Exercise<never>[], hidden: convolutionHidden },
   autoencoders: { exercises: autoencodersExercises as unknown as Exercise<never>[], hidden: autoencodersHidden },
+  vae: { exercises: vaeExercises as unknown as Exercise<never>[], hidden: vaeHidden },
 };

@@ -4,3 +4,4 @@ export * from "./notebook";
 export * as pcaChecks from "./pca";
 export * as convolutionChecks from "./convolution";
 export * as autoencodersChecks from "./autoencoders";
+export * as vaeChecks from "./vae";

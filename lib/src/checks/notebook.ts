@@ -7,6 +7,7 @@ import { CaseResult, Exercise, runCases } from "./runner";
 import { pcaExercises } from "./pca";
 import { convolutionExercises } from "./convolution";
 import { autoencodersExercises } from "./autoencoders";
+import { vaeExercises } from "./vae";
 import { escapeHtml } from "../display/escape";
 
 const visibleExercises = new Map<string, Exercise<never>>();
@@ -18,6 +19,7 @@ export function registerExercises(exercises: readonly Exercise<never>[]): void {
 registerExercises(pcaExercises as unknown as Exercise<never>[]);
 registerExercises(convolutionExercises as unknown as Exercise<never>[]);
 registerExercises(autoencodersExercises as unknown as Exercise<never>[]);
+registerExercises(vaeExercises as unknown as Exercise<never>[]);
 
 export function findExercise(id: string): Exercise<never> {
   const exercise = visibleExercises.get(id);
