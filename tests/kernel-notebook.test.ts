@@ -16,6 +16,9 @@ const CELLS = [
   'const count: number = "three";',
   "function divide(a: number, b: number): number {\n  if (b === 0) throw new RangeError(\"division by zero\");\n  return a / b;\n}\ndivide(1, 0);",
   "6 * 7",
+  // Shorthand properties naming earlier cells' variables (tslab's converter alone fails on them at run time).
+  "const shorthand = { t, chart, divide };\nObject.keys(shorthand).length * 10 + shorthand.divide(6, 3)",
+  "const pair = { t, chart }; const wrong: string = 5;",
 ];
 
 interface Output {
@@ -60,8 +63,8 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe("a notebook executed with nbconvert", () => {
   it("numbers every cell, including the ones after errors", () => {
-    expect(cells.map((c) => c.execution_count)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(html).toContain("[6]:");
+    expect(cells.map((c) => c.execution_count)).toEqual(CELLS.map((_, i) => i + 1));
+    expect(html).toContain(`[${CELLS.length}]:`);
   });
 
   it("shows a tensor's shape, dtype and values as the cell's result", () => {
@@ -98,5 +101,12 @@ describe("a notebook executed with nbconvert", () => {
 
   it("runs the cell after an error normally", () => {
     expect(cells[5].outputs.map((o) => [o.output_type, text(o.data?.["text/plain"])])).toEqual([["execute_result", "42"]]);
+  });
+
+  it("runs shorthand properties that name earlier cells' variables, and places errors after them in the cell as typed", () => {
+    expect(cells[6].outputs.map((o) => [o.output_type, text(o.data?.["text/plain"])])).toEqual([["execute_result", "32"]]);
+    const [error] = cells[7].outputs;
+    expect(error).toMatchObject({ output_type: "error", ename: "TS2322" });
+    expect(error.evalue).toContain("cell line 1, column 34"); // `wrong`, as typed: `{ t, chart }` was compiled as `{ t: t, chart: chart }`
   });
 });

@@ -1,6 +1,7 @@
 // The kernel's pure parts, without starting it: message signing and framing, source-map decoding, history.
 import { describe, expect, it } from "vitest";
 import { History } from "../kernel/src/history";
+import { earlierCellNames, expandShorthandProperties } from "../kernel/src/shorthand";
 import { SourceMap } from "../kernel/src/sourcemap";
 import { makeHeader, parseMessage, serializeMessage, Signer, WireError } from "../kernel/src/wire";
 
@@ -67,5 +68,27 @@ describe("history", () => {
     expect(history.query({ hist_access_type: "search", pattern: "1 +*" }, "s")).toHaveLength(2);
     expect(history.query({ hist_access_type: "search", pattern: "1 +*", unique: true }, "s")).toEqual([[1, 3, "1 + 1"]]);
     expect(history.query({ hist_access_type: "tail", n: 1, output: true }, "s")).toEqual([[1, 4, ["a * 3", null]]]);
+  });
+});
+
+describe("shorthand properties", () => {
+  it("finds the names earlier cells declared: variables, destructured ones, functions, classes, enums and imports", () => {
+    const declarations = 'import * as fs from "fs";\nimport main, { join as joinPath } from "path";\ndeclare const a: number, [b, , { c }]: any;\ndeclare function f(): void;\ndeclare class K {}\ndeclare enum E { X }';
+    expect([...earlierCellNames(declarations)].sort()).toEqual(["E", "K", "a", "b", "c", "f", "fs", "joinPath", "main"]);
+  });
+
+  it("spells out { a } as { a: a } for earlier names only, and maps positions back to the cell as typed", () => {
+    const source = "const o = { a, local, b };\nconst p = { ...o, b };\nlet local = 1;";
+    const expanded = expandShorthandProperties(source, new Set(["a", "b"]));
+    expect(expanded.source).toBe("const o = { a: a, local, b: b };\nconst p = { ...o, b: b };\nlet local = 1;");
+    // Line 0: "local" is at 15 in the cell, 18 after "a: "; the second "b" at 22, 25 + 3 after.
+    expect(expanded.toOriginal({ line: 0, character: 18 })).toEqual({ line: 0, character: 15 });
+    expect(expanded.toOriginal({ line: 0, character: 28 })).toEqual({ line: 0, character: 22 });
+    expect(expanded.toOriginal({ line: 0, character: 13 })).toEqual({ line: 0, character: 12 }); // inside "a: ": the insertion point
+    expect(expanded.toOriginal({ line: 2, character: 4 })).toEqual({ line: 2, character: 4 });
+    const typedLocal = source.indexOf("local");
+    expect(expanded.toOriginalOffset(expanded.source.indexOf("local"))).toBe(typedLocal);
+    expect(expanded.toOriginalOffset(expanded.source.indexOf("let"))).toBe(source.indexOf("let"));
+    expect(expandShorthandProperties(source, new Set()).source).toBe(source);
   });
 });

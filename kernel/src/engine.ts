@@ -6,6 +6,7 @@ import path from "node:path";
 import vm from "node:vm";
 import type { Converter, Diagnostic, CompletionInfo } from "tslab/dist/converter";
 import { loadTypeScriptWithCodeCache } from "./code-cache";
+import { earlierCellNames, expandShorthandProperties, type ExpandedCell } from "./shorthand";
 import { patchTypeScriptForSourceMaps, sourcePositionMapper } from "./typescript-patch";
 
 export type Outcome =
@@ -27,6 +28,8 @@ interface CompiledCell {
   wrapperColumns: number;
   /** Maps a zero-based position of the compiled code (without the wrapper) to the cell's TS. */
   toSource?: (line: number, column: number) => { line: number; column: number } | undefined;
+  /** From the cell as compiled (shorthand properties spelled out) to the cell as typed. */
+  expanded: ExpandedCell;
 }
 
 /** Positions in the converter's output are one line below the cell's: it prepends `export {};`. */
@@ -67,19 +70,23 @@ export class Engine {
   }
 
   async execute(source: string, cellNumber: number, run: <T>(body: () => T) => T = (body) => body()): Promise<Outcome> {
-    const converted = this.converter.convert(this.declarations, source);
+    const expanded = expandShorthandProperties(source, earlierCellNames(this.declarations));
+    const converted = this.converter.convert(this.declarations, expanded.source);
     for (const side of converted.sideOutputs ?? []) {
       this.sideModules.delete(side.path);
       this.sideOutputs.set(side.path, side.data);
     }
-    if (converted.diagnostics.length > 0) return { kind: "compile-error", diagnostics: converted.diagnostics };
+    if (converted.diagnostics.length > 0) {
+      const original = (position: Diagnostic["start"]) => ({ offset: expanded.toOriginalOffset(position.offset), ...expanded.toOriginal(position) });
+      return { kind: "compile-error", diagnostics: converted.diagnostics.map((d) => (d.fileName ? d : { ...d, start: original(d.start), end: original(d.end) })) };
+    }
     const declarations = converted.declOutput ?? "";
     if (!converted.output) {
       this.declarations = declarations;
       return { kind: "ok", hasValue: false };
     }
     const wrapper = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
-    this.cells.set(cellNumber, { source: source.split("\n"), wrapperColumns: wrapper.length, toSource: sourcePositionMapper(converted.output) });
+    this.cells.set(cellNumber, { source: source.split("\n"), wrapperColumns: wrapper.length, toSource: sourcePositionMapper(converted.output), expanded });
     // The call is part of the script so that breakOnSigint covers the cell's synchronous part.
     const code = `${wrapper}${converted.output}\n})(globalThis[Symbol.for("${CELL_ARGUMENTS}")].exports, globalThis[Symbol.for("${CELL_ARGUMENTS}")].require)`;
     (globalThis as Record<symbol, unknown>)[Symbol.for(CELL_ARGUMENTS)] = { exports: this.locals, require: this.require };
@@ -128,7 +135,8 @@ export class Engine {
     if (!original) return undefined;
     const sourceLine = original.line - CONVERTER_PREFIX_LINES;
     if (sourceLine < 0 || sourceLine >= cell.source.length) return undefined;
-    return { cell: cellNumber, line: sourceLine + 1, column: original.column + 1, text: cell.source[sourceLine] };
+    const typed = cell.expanded.toOriginal({ line: sourceLine, character: original.column });
+    return { cell: cellNumber, line: sourceLine + 1, column: typed.character + 1, text: cell.source[sourceLine] };
   }
 
   /** Cells import TypeScript files of the notebook's folder: tslab compiles them as "side outputs". */
