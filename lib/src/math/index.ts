@@ -7,3 +7,4 @@ export * from "./neighbours";
 export * from "./elbo";
 export * from "./quantile";
 export * from "./latent";
+export * from "./gan";
