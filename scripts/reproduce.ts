@@ -1,5 +1,6 @@
 // npm run reproduce -- <figure>: reruns a published figure and prints what we got as JSON.
 import * as path from "node:path";
+import { DEFAULT_CLASSIFIER_SETTINGS, reproduceClassifier } from "./reproduce/classifier";
 import { DEFAULT_HINTON_AE_SETTINGS, reproduceHintonAe } from "./reproduce/hinton-ae";
 import { reproducePca } from "./reproduce/pca";
 import { DEFAULT_VAE_SETTINGS, reproduceVae } from "./reproduce/vae";
@@ -37,6 +38,18 @@ const figures: Record<string, () => Promise<unknown>> = {
       seed: numericOption("seed", defaults.seed),
     };
     return reproduceVae(settings, path.join(__dirname, "..", "build", `vae-${settings.latentSize}`));
+  },
+  // The MNIST classifier of notebook 05's sample-quality measures (8 epochs by default): build/mnist-classifier/, to be copied to datasets/.
+  classifier: () => {
+    const defaults = DEFAULT_CLASSIFIER_SETTINGS;
+    const settings = {
+      epochs: numericOption("epochs", defaults.epochs),
+      batchSize: numericOption("batch-size", defaults.batchSize),
+      learningRate: numericOption("learning-rate", defaults.learningRate),
+      finalLearningRate: numericOption("final-learning-rate", defaults.finalLearningRate),
+      seed: numericOption("seed", defaults.seed),
+    };
+    return reproduceClassifier(settings, path.join(__dirname, "..", "build", "mnist-classifier"));
   },
 };
 

@@ -8,3 +8,4 @@ export * from "./elbo";
 export * from "./quantile";
 export * from "./latent";
 export * from "./gan";
+export * from "./sample-quality";

@@ -1,3 +1,4 @@
 export * from "./autoencoder";
 export * from "./io";
 export * from "./vae";
+export * from "./classifier";

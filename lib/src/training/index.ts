@@ -2,3 +2,4 @@ export * from "./loop";
 export * from "./schedule";
 export * from "./autoencoder";
 export * from "./vae";
+export * from "./classifier";
