@@ -1,7 +1,8 @@
 // The reproduction commands' flags, read and written back: a result.json's command reruns the same settings.
 import { describe, expect, it } from "vitest";
-import { numericOption, reproduceCommand, sizesOption, textOption } from "../scripts/reproduce/command-line";
+import { numericOption, reproduceCommand, settingsFromFlags, sizesOption, textOption } from "../scripts/reproduce/command-line";
 import { DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS } from "../scripts/reproduce/hinton-ae";
+import { DEFAULT_VAE_SETTINGS, VAE_FLAGS, vaeCommand } from "../scripts/reproduce/vae";
 
 describe("reproduction flags", () => {
   const argv = ["node", "reproduce.ts", "hinton-ae", "--epochs", "30", "--code-size", "2", "--activation", "sigmoid", "--hidden", "200,200"];
@@ -20,5 +21,16 @@ describe("reproduction flags", () => {
     const settings = { ...DEFAULT_HINTON_AE_SETTINGS, epochs: 30, codeSize: 2 };
     expect(reproduceCommand("hinton-ae", settings, DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS)).toBe("npm run reproduce -- hinton-ae --epochs 30 --code-size 2");
     expect(reproduceCommand("hinton-ae", DEFAULT_HINTON_AE_SETTINGS, DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS)).toBe("npm run reproduce -- hinton-ae");
+  });
+
+  it("reads a whole figure's settings from its flags, and the command written back reads the same settings", () => {
+    const settings = settingsFromFlags(DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS, { activation: ["elu", "sigmoid"] }, argv);
+    expect(settings).toEqual({ ...DEFAULT_HINTON_AE_SETTINGS, epochs: 30, codeSize: 2, activation: "sigmoid" });
+    expect(() => settingsFromFlags(DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS, { activation: ["elu"] }, argv)).toThrow("--activation must be one of elu, got sigmoid");
+    const vae = settingsFromFlags(DEFAULT_VAE_SETTINGS, VAE_FLAGS, {}, ["--latent", "20", "--hidden", "200,200", "--k", "500"]);
+    expect(vae).toEqual({ ...DEFAULT_VAE_SETTINGS, latentSize: 20, hiddenSizes: [200, 200], k: 500 });
+    const command = vaeCommand(vae);
+    expect(command).toBe("npm run reproduce -- vae --latent 20 --hidden 200,200 --k 500");
+    expect(settingsFromFlags(DEFAULT_VAE_SETTINGS, VAE_FLAGS, {}, command.split(" "))).toEqual(vae);
   });
 });

@@ -33,6 +33,23 @@ export function sizesOption(name: string, fallback: number[], argv: readonly str
   return sizes;
 }
 
+/**
+ * Every setting read from its flag (`flags`), or its default: numbers with numericOption, lists of sizes with
+ * sizesOption, words with textOption and their `choices`.
+ */
+export function settingsFromFlags<S extends object>(defaults: S, flags: Record<keyof S, string>, choices: Partial<Record<keyof S, readonly string[]>> = {}, argv: readonly string[] = process.argv): S {
+  const settings = { ...defaults } as Record<keyof S, unknown>;
+  for (const key of Object.keys(flags) as (keyof S)[]) {
+    const fallback = defaults[key] as unknown;
+    const name = flags[key];
+    if (typeof fallback === "number") settings[key] = numericOption(name, fallback, argv);
+    else if (Array.isArray(fallback)) settings[key] = sizesOption(name, fallback as number[], argv);
+    else if (typeof fallback === "string") settings[key] = textOption(name, fallback, choices[key] ?? [fallback], argv);
+    else throw new Error(`settingsFromFlags: the default of --${name} is neither a number, a list of sizes nor a word`);
+  }
+  return settings as S;
+}
+
 /** `npm run reproduce -- <figure>` with the flags (named in `flags`) whose settings differ from the defaults. */
 export function reproduceCommand<S extends object>(figure: string, settings: S, defaults: S, flags: Record<keyof S, string>): string {
   const differing = (Object.keys(flags) as (keyof S)[])

@@ -43,14 +43,15 @@ export const DEFAULT_VAE_SETTINGS: VaeSettings = {
   epochs: 200, batchSize: 250, learningRate: 1e-3, finalLearningRate: 1e-5, latentSize: 50, hiddenSizes: [...VAE_HIDDEN_SIZES], k: 5000, elboSamples: 10, seed: 1,
 };
 
-const FLAG_NAMES: Record<keyof VaeSettings, string> = {
+/** The command-line flag of each setting. */
+export const VAE_FLAGS: Record<keyof VaeSettings, string> = {
   epochs: "epochs", batchSize: "batch-size", learningRate: "learning-rate", finalLearningRate: "final-learning-rate",
   latentSize: "latent", hiddenSizes: "hidden", k: "k", elboSamples: "elbo-samples", seed: "seed",
 };
 
 /** The command that reproduces these settings. */
 export function vaeCommand(settings: VaeSettings): string {
-  return reproduceCommand("vae", settings, DEFAULT_VAE_SETTINGS, FLAG_NAMES);
+  return reproduceCommand("vae", settings, DEFAULT_VAE_SETTINGS, VAE_FLAGS);
 }
 
 /** For tests and timing runs: fewer images, no progress line. The command line always uses all of them. */
@@ -64,7 +65,7 @@ const round = (value: number | undefined, digits = 2) => (value === undefined ? 
 
 export async function reproduceVae(settings: VaeSettings, outDir: string, limits: VaeRunLimits = {}) {
   for (const key of ["epochs", "batchSize", "latentSize", "k", "elboSamples"] as const) {
-    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${FLAG_NAMES[key]} must be a whole number ≥ 1, got ${settings[key]}`);
+    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${VAE_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
   }
   await initBackend();
   const backend = await describeBackend();

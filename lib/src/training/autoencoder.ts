@@ -3,7 +3,7 @@
 // The loss is the cross-entropy from the decoder's logits (or the per-example loss given), averaged over the batch.
 import * as tf from "@tensorflow/tfjs";
 import { binaryCrossEntropyFromLogits, sumSquaredErrorPerExample } from "../math/losses";
-import { learningRateSchedule, minibatches, minimizeStep, trainingLoop, type EncoderDecoderTrainingOptions, type StepContext, type TrainingHistory } from "./loop";
+import { learningRateSchedule, minibatches, minimizeStep, passesOver, trainingLoop, type EncoderDecoderTrainingOptions, type StepContext, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
 
 export interface AutoencoderTrainingOptions extends EncoderDecoderTrainingOptions {
@@ -58,12 +58,7 @@ export async function trainAutoencoder(options: AutoencoderTrainingOptions): Pro
   const testErrors: number[] = [];
   try {
     const history = await trainingLoop({
-      label: options.label,
-      progress: options.progress,
-      signal: options.signal,
-      epochs: options.epochs,
-      stepsPerEpoch: data.stepsPerEpoch,
-      samplesPerStep: batchSize,
+      ...passesOver(data, batchSize, options),
       step: (context) => {
         if (context.batch === 0) setLearningRate(optimizer, schedule(context.epoch));
         const x = data.batch(context.epoch, context.batch);

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Seed } from "../data";
 import { derivedSeed } from "../math/elbo";
 import { classifierAccuracy, classifierLogits } from "../models/classifier";
-import { learningRateSchedule, minibatches, minimizeStep, trainingLoop, type TrainingHistory } from "./loop";
+import { learningRateSchedule, minibatches, minimizeStep, passesOver, trainingLoop, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
 
 export interface ClassifierTrainingOptions {
@@ -86,12 +86,7 @@ export async function trainClassifier(options: ClassifierTrainingOptions): Promi
   let epochStarted = performance.now();
   try {
     const history = await trainingLoop({
-      label: options.label ?? "classifier",
-      progress: options.progress,
-      signal: options.signal,
-      epochs: options.epochs,
-      stepsPerEpoch: data.stepsPerEpoch,
-      samplesPerStep: batchSize,
+      ...passesOver(data, batchSize, { ...options, label: options.label ?? "classifier" }),
       step: (context) => {
         if (context.batch === 0) {
           setLearningRate(optimizer, schedule(context.epoch));

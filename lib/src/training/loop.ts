@@ -124,6 +124,11 @@ export function learningRateSchedule(learningRate: EncoderDecoderTrainingOptions
   return typeof learningRate === "function" ? learningRate : () => learningRate ?? 1e-3;
 }
 
+/** What a trainer passes on to trainingLoop from its own options: one epoch is one pass over `data`. */
+export function passesOver(data: MinibatchSource, batchSize: number, options: { epochs: number; label?: string; progress?: boolean; signal?: AbortSignal }): Omit<TrainingLoopOptions, "step" | "endOfEpoch"> {
+  return { epochs: options.epochs, stepsPerEpoch: data.stepsPerEpoch, samplesPerStep: batchSize, label: options.label, progress: options.progress, signal: options.signal };
+}
+
 export interface MinibatchSource {
   stepsPerEpoch: number;
   batchSize: number;

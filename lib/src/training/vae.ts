@@ -7,7 +7,7 @@ import { Progress } from "../display/progress";
 import { currentAbortSignal } from "../kernel-signal";
 import { derivedSeed, elbo, importanceWeightedLogLikelihood, type ElboOptions, type ElboTerms } from "../math/elbo";
 import { decoderLogLikelihood, encodePosterior, type VaeLikelihood } from "../models/vae";
-import { learningRateSchedule, minibatches, trainingLoop, type EncoderDecoderTrainingOptions, type TrainingHistory } from "./loop";
+import { learningRateSchedule, minibatches, passesOver, trainingLoop, type EncoderDecoderTrainingOptions, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
 
 export interface VaeTrainingOptions extends EncoderDecoderTrainingOptions {
@@ -179,12 +179,7 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
   let epochStarted = performance.now();
   try {
     const history = await trainingLoop({
-      label: options.label,
-      progress: options.progress,
-      signal: options.signal,
-      epochs: options.epochs,
-      stepsPerEpoch: data.stepsPerEpoch,
-      samplesPerStep: batchSize,
+      ...passesOver(data, batchSize, options),
       step: (context) => {
         if (context.batch === 0) {
           setLearningRate(optimizer, schedule(context.epoch));
