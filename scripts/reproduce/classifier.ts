@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { cosineDecay, describeBackend, initBackend, loadMnist, mnistTensors, saveModel, tf } from "../../lib/src";
 import { CLASSIFIER_FEATURES_LAYER, MNIST_CLASSIFIER_MODEL_NAME, mnistClassifier } from "../../lib/src/models/classifier";
 import { trainClassifier, type ClassifierEpochRecord } from "../../lib/src/training/classifier";
-import { reproduceCommand } from "./command-line";
+import { reproduceCommand, rounded, type RunLimits } from "./command-line";
 
 /** The test accuracy the classifier must reach to be used as the course's sample-quality reference. */
 export const CLASSIFIER_TARGET_ACCURACY = 0.99;
@@ -35,18 +35,10 @@ export function classifierCommand(settings: ClassifierSettings): string {
   return reproduceCommand("classifier", settings, DEFAULT_CLASSIFIER_SETTINGS, CLASSIFIER_FLAGS);
 }
 
-/** For tests and timing runs: fewer images, no progress line. The command line always uses all of them. */
-export interface ClassifierRunLimits {
-  trainLimit?: number;
-  testLimit?: number;
-  progress?: boolean;
-}
-
-const round = (value: number | undefined, digits: number) => (value === undefined ? undefined : Number(value.toFixed(digits)));
 /** The test accuracy after the last complete epoch (an interrupted one has none). */
 const finalTestAccuracy = (perEpoch: readonly ClassifierEpochRecord[]) => perEpoch.filter((e) => e.testAccuracy !== undefined).pop()?.testAccuracy;
 
-export async function reproduceClassifier(settings: ClassifierSettings, outDir: string, limits: ClassifierRunLimits = {}) {
+export async function reproduceClassifier(settings: ClassifierSettings, outDir: string, limits: RunLimits = {}) {
   for (const key of ["epochs", "batchSize"] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${CLASSIFIER_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
   }
@@ -66,7 +58,7 @@ export async function reproduceClassifier(settings: ClassifierSettings, outDir: 
       architecture: `784 → 28×28×1 → conv 5×5×32 ReLU (same) → max-pool 2 → conv 5×5×64 ReLU (same) → max-pool 2 → flatten 3136 → dense 256 ReLU ("${CLASSIFIER_FEATURES_LAYER}") → dropout 0.5 → dense 10 (logits)`,
       target: { testAccuracy: CLASSIFIER_TARGET_ACCURACY },
       reproduced: {
-        testAccuracy: round(accuracy, 4),
+        testAccuracy: rounded(accuracy, 4),
         testErrors: accuracy === undefined ? undefined : Math.round((1 - accuracy) * test.x.shape[0]),
       },
       command: classifierCommand(settings),
@@ -84,8 +76,8 @@ export async function reproduceClassifier(settings: ClassifierSettings, outDir: 
       started: started.toISOString(),
       totalSeconds: Math.round((Date.now() - started.getTime()) / 1000),
       perEpoch: perEpoch.map((e) => ({
-        epoch: e.epoch, loss: round(e.loss, 4), accuracy: round(e.accuracy, 4), testAccuracy: round(e.testAccuracy, 4),
-        learningRate: Number(e.learningRate.toPrecision(4)), seconds: round(e.seconds, 1), liveTensors: e.liveTensors,
+        epoch: e.epoch, loss: rounded(e.loss, 4), accuracy: rounded(e.accuracy, 4), testAccuracy: rounded(e.testAccuracy, 4),
+        learningRate: Number(e.learningRate.toPrecision(4)), seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
       })),
     };
   };
@@ -111,8 +103,8 @@ export async function reproduceClassifier(settings: ClassifierSettings, outDir: 
       summary(perEpoch, !history.interrupted, {
         interrupted: history.interrupted,
         reachedTarget: finalAccuracy !== undefined && finalAccuracy >= CLASSIFIER_TARGET_ACCURACY,
-        trainingSeconds: round(history.seconds, 1),
-        secondsPerEpoch: round(history.seconds / Math.max(1, perEpoch.length), 1),
+        trainingSeconds: rounded(history.seconds, 1),
+        secondsPerEpoch: rounded(history.seconds / Math.max(1, perEpoch.length), 1),
         samplesPerSecond: Math.round(history.samplesPerSecond),
       }),
     );

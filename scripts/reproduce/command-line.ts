@@ -57,3 +57,13 @@ export function reproduceCommand<S extends object>(figure: string, settings: S, 
     .map((key) => `--${flags[key]} ${settings[key]}`);
   return [`npm run reproduce -- ${figure}`, ...differing].join(" ");
 }
+
+/** For tests and timing runs: fewer images, no progress line. The command line always uses all of them. */
+export interface RunLimits {
+  trainLimit?: number;
+  testLimit?: number;
+  progress?: boolean;
+}
+
+/** A figure for result.json with the digits that matter (undefined stays undefined). */
+export const rounded = (value: number | undefined, digits = 2): number | undefined => (value === undefined ? undefined : Number(value.toFixed(digits)));

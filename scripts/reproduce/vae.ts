@@ -16,7 +16,7 @@ import {
   binarize, cosineDecay, countParameters, describeBackend, initBackend, iwaeLogLikelihood, loadMnist, mlpVae, mnistTensors,
   pixelLogitBias, saveModel, tf, trainVae, vaeElbo, VAE_HIDDEN_SIZES, type VaeEpochRecord,
 } from "../../lib/src";
-import { reproduceCommand } from "./command-line";
+import { reproduceCommand, rounded, type RunLimits } from "./command-line";
 
 export const PUBLISHED_IWAE_TABLE1 = { latentSize: 50, k: 5000, vae: -86.76, iwaeK50: -84.78 } as const;
 /** The issue's targets: an estimated test log-likelihood of −87 nats or better, a test ELBO above −95. */
@@ -54,16 +54,8 @@ export function vaeCommand(settings: VaeSettings): string {
   return reproduceCommand("vae", settings, DEFAULT_VAE_SETTINGS, VAE_FLAGS);
 }
 
-/** For tests and timing runs: fewer images, no progress line. The command line always uses all of them. */
-export interface VaeRunLimits {
-  trainLimit?: number;
-  testLimit?: number;
-  progress?: boolean;
-}
 
-const round = (value: number | undefined, digits = 2) => (value === undefined ? undefined : Number(value.toFixed(digits)));
-
-export async function reproduceVae(settings: VaeSettings, outDir: string, limits: VaeRunLimits = {}) {
+export async function reproduceVae(settings: VaeSettings, outDir: string, limits: RunLimits = {}) {
   for (const key of ["epochs", "batchSize", "latentSize", "k", "elboSamples"] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${VAE_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
   }
@@ -97,8 +89,8 @@ export async function reproduceVae(settings: VaeSettings, outDir: string, limits
     started: started.toISOString(),
     totalSeconds: Math.round((Date.now() - started.getTime()) / 1000),
     perEpoch: perEpoch.map((e) => ({
-      epoch: e.epoch, elbo: round(e.elbo), reconstruction: round(e.reconstruction), kl: round(e.kl), testElbo: round(e.testElbo), testReconstruction: round(e.testReconstruction), testKl: round(e.testKl),
-      learningRate: Number(e.learningRate.toPrecision(4)), seconds: round(e.seconds, 1), liveTensors: e.liveTensors,
+      epoch: e.epoch, elbo: rounded(e.elbo), reconstruction: rounded(e.reconstruction), kl: rounded(e.kl), testElbo: rounded(e.testElbo), testReconstruction: rounded(e.testReconstruction), testKl: rounded(e.testKl),
+      learningRate: Number(e.learningRate.toPrecision(4)), seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
     })),
   });
   const save = async <Result>(result: Result) => {
@@ -129,18 +121,18 @@ export async function reproduceVae(settings: VaeSettings, outDir: string, limits
       summary(perEpoch, !history.interrupted && !iwae.interrupted, {
         reproduced: {
           latentSize: settings.latentSize,
-          testLogLikelihood: round(iwae.logLikelihood),
+          testLogLikelihood: rounded(iwae.logLikelihood),
           k: settings.k,
-          testElbo: round(testElbo.elbo),
-          testReconstruction: round(testElbo.reconstruction),
-          testKl: round(testElbo.kl),
+          testElbo: rounded(testElbo.elbo),
+          testReconstruction: rounded(testElbo.reconstruction),
+          testKl: rounded(testElbo.kl),
           ...(iwae.interrupted && { logLikelihoodOverRows: iwae.rows }),
         },
         interrupted: history.interrupted || iwae.interrupted,
-        trainingSeconds: round(trainingSeconds, 1),
-        secondsPerEpoch: round(trainingSeconds / Math.max(1, perEpoch.length), 1),
+        trainingSeconds: rounded(trainingSeconds, 1),
+        secondsPerEpoch: rounded(trainingSeconds / Math.max(1, perEpoch.length), 1),
         samplesPerSecond: Math.round(history.samplesPerSecond),
-        evaluationSeconds: { elbo: round((performance.now() - evaluationStarted) / 1000 - iwae.seconds, 1), logLikelihood: round(iwae.seconds, 1) },
+        evaluationSeconds: { elbo: rounded((performance.now() - evaluationStarted) / 1000 - iwae.seconds, 1), logLikelihood: rounded(iwae.seconds, 1) },
       }),
     );
     return result;
