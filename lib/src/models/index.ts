@@ -2,3 +2,4 @@ export * from "./autoencoder";
 export * from "./io";
 export * from "./vae";
 export * from "./classifier";
+export * from "./gan";

@@ -3,3 +3,4 @@ export * from "./schedule";
 export * from "./autoencoder";
 export * from "./vae";
 export * from "./classifier";
+export * from "./gan";
