@@ -235,3 +235,19 @@ describe("npm run reproduce -- classifier", () => {
     await expect(loadSavedClassifier(path.join(directory, "missing"))).rejects.toThrow(/npm run reproduce -- classifier.*datasets\/mnist-classifier/);
   });
 });
+
+describe("the shipped classifier (datasets/mnist-classifier)", () => {
+  it("loads with its checksum and classifies the first 2,000 test images as well as its result.json says of all 10,000", async () => {
+    const { model, result } = await loadSavedClassifier();
+    const test = mnistTensors("test", { limit: 2000 });
+    const accuracy = classifierAccuracy(model, test.x, test.y);
+    const reported = (result as { reproduced: { testAccuracy: number } }).reproduced.testAccuracy;
+    expect(reported).toBeGreaterThanOrEqual(0.99);
+    // 2,000 of the 10,000 images: within 1 % of the whole set's figure (the first images are not harder than the rest).
+    expect(Math.abs(accuracy - reported)).toBeLessThan(0.01);
+    // Its penultimate features and its probabilities on real digits give a baseline score near the 10 classes.
+    expect(inceptionScore(classifierProbabilities(model, test.x), 2).mean).toBeGreaterThan(9);
+    tf.dispose([test.x, test.y]);
+    model.dispose();
+  });
+});
