@@ -30,9 +30,12 @@ import statistics
 import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as error:
+    sys.exit(f"bench_pytorch.py needs torch ({error}). `npm run bench -- --with-pytorch` installs torch 2.13.0 in .venv-bench and runs this script with it.")
 
 
 def parse_args():

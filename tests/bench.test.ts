@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { timeRepeated, timeTrainingSteps, type StepHooks } from "../scripts/bench/measure";
 import { BACKEND_RUNNERS } from "../scripts/bench/models";
+import { venvPython } from "../scripts/course/execute";
 import { dcganDiscriminator, dcganGenerator, denseAutoencoder, mlpVae } from "../lib/src";
 import { MEASUREMENT_IDS, planFor, quickPlan, fullPlan, type StepPlan } from "../scripts/bench/plan";
 import { BENCH_VENV, notRunMessage, pytorchArguments } from "../scripts/bench/pytorch";
@@ -205,13 +206,21 @@ describe("npm run bench", () => {
   }, 180_000);
 });
 
-// The PyTorch script itself, when `npm run bench -- --with-pytorch` has set up .venv-bench (3 GB: not in CI).
+// The PyTorch script itself: with .venv-bench's torch when `npm run bench -- --with-pytorch` has set it up (3 GB: not
+// in CI), otherwise under the project's Python, which has no torch and must say how to get it.
 const benchPython = path.join(BENCH_VENV, "bin", "python");
 const torchImports = fs.existsSync(benchPython) && spawnSync(benchPython, ["-c", "import torch"], { encoding: "utf8" }).status === 0;
 
-describe.skipIf(!torchImports)("scripts/bench_pytorch.py (with .venv-bench)", () => {
-  it("prints the same measurements as JSON, with the torch version and thread count", () => {
-    const run = spawnSync(benchPython, [path.join(ROOT, "scripts", "bench_pytorch.py"), "--quick", "--threads", "1"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+describe("scripts/bench_pytorch.py", () => {
+  it(torchImports ? "prints the same measurements as JSON, with the torch version and thread count" : "says that torch is missing and how to install it", () => {
+    const python = torchImports ? benchPython : venvPython();
+    const run = spawnSync(python, [path.join(ROOT, "scripts", "bench_pytorch.py"), "--quick", "--threads", "1"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    if (!torchImports) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("bench_pytorch.py needs torch (No module named 'torch'). `npm run bench -- --with-pytorch` installs torch 2.13.0 in .venv-bench");
+      expect(run.stdout).toBe("");
+      return;
+    }
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.torch).toMatch(/^2\.13\.0/);
