@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { CheckFailure, expectClose, expectShape, expectTensor, fail, NotImplementedError } from "./assert";
 import { defineExercise } from "./runner";
-import { groupDigits, seededNormal, seededUniform } from "./autoencoders";
+import { groupDigits, meanAndStd, seededNormal, seededUniform } from "./autoencoders";
 
 /** q(z|x) = N(μ, diag exp(logVar)), one row per example (the same shape as the library's DiagGaussian). */
 export interface Posterior {
@@ -130,14 +130,10 @@ export function rowSums(n: number, d: number, term: (k: number) => number): numb
   });
 }
 
-/** Mean and standard error of the mean, float64. */
+/** Mean and standard error of the mean, float64: the sample standard deviation over √n, i.e. the 1/n one over √(n − 1). */
 export function meanAndStandardError(values: ArrayLike<number>): { mean: number; standardError: number } {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  const mean = sum / values.length;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) squares += (values[i] - mean) ** 2;
-  return { mean, standardError: Math.sqrt(squares / (values.length - 1) / values.length) };
+  const { mean, std } = meanAndStd(values);
+  return { mean, standardError: std / Math.sqrt(values.length - 1) };
 }
 
 // ---------------------------------------------------------------- KL to the standard normal
