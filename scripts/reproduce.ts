@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import { CLASSIFIER_FLAGS, DEFAULT_CLASSIFIER_SETTINGS, reproduceClassifier } from "./reproduce/classifier";
 import { DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS, reproduceHintonAe } from "./reproduce/hinton-ae";
+import { DEFAULT_GAN_SETTINGS, GAN_CHOICES, GAN_FLAGS, reproduceGan } from "./reproduce/gan";
 import { reproducePca } from "./reproduce/pca";
 import { DEFAULT_VAE_SETTINGS, reproduceVae, VAE_FLAGS } from "./reproduce/vae";
 import { settingsFromFlags } from "./reproduce/command-line";
@@ -20,6 +21,8 @@ const figures: Record<string, () => Promise<unknown>> = {
   },
   // The MNIST classifier of notebook 05's sample-quality measures (8 epochs by default): build/mnist-classifier/, to be copied to datasets/.
   classifier: () => reproduceClassifier(settingsFromFlags(DEFAULT_CLASSIFIER_SETTINGS, CLASSIFIER_FLAGS), path.join(__dirname, "..", "build", "mnist-classifier")),
+  // Notebook 05's DCGAN and conditional GAN (10 epochs each by default), measured with the classifier: build/gan/, to be copied to datasets/gan/.
+  gan: () => reproduceGan(settingsFromFlags(DEFAULT_GAN_SETTINGS, GAN_FLAGS, GAN_CHOICES), path.join(__dirname, "..", "build", "gan")),
 };
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { readNotebook } from "../scripts/course/notebook";
 
 const timings: Record<string, number> = {};
 /** Each notebook's time budget on the course's 2-core machine, headless, from its issue. */
-const BUDGET_SECONDS: Record<string, number> = { pca: 60, convolution: 60, autoencoders: 240, vae: 240 };
+const BUDGET_SECONDS: Record<string, number> = { pca: 60, convolution: 60, autoencoders: 240, vae: 240, gan: 300 };
 
 function expectClean(summary: ExecutionSummary): void {
   expect(summary.errors, JSON.stringify(summary.errors)).toEqual([]);
@@ -56,6 +56,20 @@ describe.each(topics())("notebook of %s", (topic) => {
       expect(all).toMatch(/this course \(datasets\/vae-50\)\s+-8\d\.\d+ \(k = 5000\)\s+-9\d\.\d+\s+200 epochs/);
       // Trained on the KL alone, every posterior is the prior: a test KL of 0.0 after each epoch.
       expect(all.match(/\n\s*kl\s+\d\s+-\d+\.\d\s+-\d+\.\d\s+0\.0\s/g)).toHaveLength(3);
+    }
+    if (topic === "gan") {
+      const all = texts.join("\n");
+      // V(D*, G) by the student's Riemann sum equals −log 4 + 2 JSD, and is −log 4 for p_g = p_data.
+      const valueRows = [...all.matchAll(/N\((\d(?:\.\d)?), 1\)\s+(-\d\.\d{6})\s+(-\d\.\d{6})\s+(-\d\.\d{6})/g)];
+      expect(valueRows).toHaveLength(5);
+      for (const [, , sum, closedForm] of valueRows) expect(Math.abs(Number(sum) - Number(closedForm))).toBeLessThan(1e-4);
+      expect(Number(valueRows[0][2])).toBeCloseTo(-Math.log(4), 5);
+      // The alternating steps free their tensors: after Adam's moments, made at the first step, nothing accumulates.
+      const madeOnce = Number(/tensors after the first step: (\d+) more/.exec(all)?.[1]);
+      expect(Number(/600 steps in [\d.]+ s; tensors: (\d+) more than before training/.exec(all)?.[1])).toBe(madeOnce);
+      const ringTensors = /live tensors stayed at ([\d, ]+) after each epoch/.exec(all)?.[1].split(", ").map(Number) ?? [];
+      expect(ringTensors).toHaveLength(8);
+      expect(new Set(ringTensors).size).toBe(1);
     }
   }, 900_000);
 

@@ -9,6 +9,8 @@ import { autoencodersExercises } from "../../lib/src/checks/autoencoders";
 import { hiddenCases as autoencodersHidden } from "../hidden/autoencoders";
 import { vaeExercises } from "../../lib/src/checks/vae";
 import { hiddenCases as vaeHidden } from "../hidden/vae";
+import { ganExercises } from "../../lib/src/checks/gan";
+import { hiddenCases as ganHidden } from "../hidden/gan";
 
 export interface TopicTests {
   exercises: readonly Exercise<never>[];
@@ -20,4 +22,5 @@ export const topicTests: Record<string, TopicTests> = {
   convolution: { exercises: convolutionExercises as unknown as Exercise<never>[], hidden: convolutionHidden },
   autoencoders: { exercises: autoencodersExercises as unknown as Exercise<never>[], hidden: autoencodersHidden },
   vae: { exercises: vaeExercises as unknown as Exercise<never>[], hidden: vaeHidden },
+  gan: { exercises: ganExercises as unknown as Exercise<never>[], hidden: ganHidden },
 };

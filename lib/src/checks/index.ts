@@ -5,3 +5,4 @@ export * as pcaChecks from "./pca";
 export * as convolutionChecks from "./convolution";
 export * as autoencodersChecks from "./autoencoders";
 export * as vaeChecks from "./vae";
+export * as ganChecks from "./gan";

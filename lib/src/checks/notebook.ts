@@ -8,6 +8,7 @@ import { pcaExercises } from "./pca";
 import { convolutionExercises } from "./convolution";
 import { autoencodersExercises } from "./autoencoders";
 import { vaeExercises } from "./vae";
+import { ganExercises } from "./gan";
 import { escapeHtml } from "../display/escape";
 
 const visibleExercises = new Map<string, Exercise<never>>();
@@ -20,6 +21,7 @@ registerExercises(pcaExercises as unknown as Exercise<never>[]);
 registerExercises(convolutionExercises as unknown as Exercise<never>[]);
 registerExercises(autoencodersExercises as unknown as Exercise<never>[]);
 registerExercises(vaeExercises as unknown as Exercise<never>[]);
+registerExercises(ganExercises as unknown as Exercise<never>[]);
 
 export function findExercise(id: string): Exercise<never> {
   const exercise = visibleExercises.get(id);

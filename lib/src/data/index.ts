@@ -16,4 +16,4 @@ export {
   type SwissRollData,
   type Mixture1dSpec,
 } from "./toy";
-export { maskingNoise, gaussianNoise } from "./noise";
+export { maskingNoise, gaussianNoise, gaussianBlur } from "./noise";

@@ -191,3 +191,39 @@ export function conditionalInput(z: tf.Tensor2D, labels: ArrayLike<number> | tf.
   }
   return tf.tidy(() => tf.concat([z, oneHot(values, classes)], 1) as tf.Tensor2D);
 }
+
+export interface ModeCoverage {
+  /** High-quality samples of each mode: those within `radius` standard deviations of its centre. */
+  counts: number[];
+  /** Modes holding at least `minShare` of the samples as high-quality samples. */
+  covered: number;
+  /** The share of all samples that are high quality (near some mode). */
+  highQuality: number;
+}
+
+/**
+ * How a GAN's 2-D samples cover the modes of a Gaussian mixture of equal standard deviations (the ring of notebook 05),
+ * as in the mode-collapse literature (Metz et al. 2017; Srivastava et al. 2017): a sample is high quality when it lies
+ * within `radius` (default 3) standard deviations of the nearest centre, and a mode is covered when at least `minShare`
+ * (default 1%) of all samples are high-quality samples of it. points is row-major [n, 2].
+ */
+export function modeCoverage(points: ArrayLike<number>, means: readonly number[][], std: number, options: { radius?: number; minShare?: number } = {}): ModeCoverage {
+  const fn = "modeCoverage";
+  if (points.length === 0 || points.length % 2 !== 0) throw new Error(`${fn}: points must be a non-empty row-major list of 2-D points [x0, y0, x1, y1, …], got ${points.length} values`);
+  if (means.length === 0 || means.some((mean) => mean.length !== 2)) throw new Error(`${fn}: means must be 2-D centres [[x, y], …]`);
+  if (!(std > 0)) throw new Error(`${fn}: std must be > 0, got ${std}`);
+  const radius = (options.radius ?? 3) * std;
+  const minShare = options.minShare ?? 0.01;
+  const n = points.length / 2;
+  const counts = new Array<number>(means.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let [nearest, distance] = [0, Infinity];
+    means.forEach(([mx, my], k) => {
+      const d = Math.hypot(points[2 * i] - mx, points[2 * i + 1] - my);
+      if (d < distance) [nearest, distance] = [k, d];
+    });
+    if (distance <= radius) counts[nearest]++;
+  }
+  const good = counts.reduce((a, b) => a + b, 0);
+  return { counts, covered: counts.filter((count) => count >= minShare * n).length, highQuality: good / n };
+}

@@ -9,3 +9,4 @@ export * from "./quantile";
 export * from "./latent";
 export * from "./gan";
 export * from "./sample-quality";
+export * from "./histogram";

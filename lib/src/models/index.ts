@@ -3,3 +3,4 @@ export * from "./io";
 export * from "./vae";
 export * from "./classifier";
 export * from "./gan";
+export * from "./sample-quality";

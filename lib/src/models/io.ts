@@ -56,11 +56,22 @@ export async function loadModel(directory: string, name: string): Promise<tf.Lay
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: file.modelTopology as object, weightSpecs: file.weightSpecs, weightData }));
 }
 
-/** An encoder/decoder pair saved by an `npm run reproduce` command under datasets/<name>/, with its result.json. */
-export async function loadSavedAutoencoder(name: string): Promise<{ encoder: tf.LayersModel; decoder: tf.LayersModel; result: Record<string, unknown> }> {
+/** The result.json of a model saved under datasets/<name>/, or a message saying how to restore it. */
+function savedResult(name: string): { directory: string; result: Record<string, unknown> } {
   const directory = path.join(DATASETS_DIRECTORY, name);
   const resultPath = path.join(directory, "result.json");
   if (!fs.existsSync(resultPath)) throw new Error(`${resultPath} is missing: restore datasets/${name} from the course repository.`);
-  const result = JSON.parse(fs.readFileSync(resultPath, "utf8")) as Record<string, unknown>;
+  return { directory, result: JSON.parse(fs.readFileSync(resultPath, "utf8")) as Record<string, unknown> };
+}
+
+/** An encoder/decoder pair saved by an `npm run reproduce` command under datasets/<name>/, with its result.json. */
+export async function loadSavedAutoencoder(name: string): Promise<{ encoder: tf.LayersModel; decoder: tf.LayersModel; result: Record<string, unknown> }> {
+  const { directory, result } = savedResult(name);
   return { encoder: await loadModel(directory, "encoder"), decoder: await loadModel(directory, "decoder"), result };
+}
+
+/** The generator of a GAN trained by `npm run reproduce -- gan` (datasets/gan/dcgan or datasets/gan/cgan), with its result.json. */
+export async function loadSavedGenerator(name: "dcgan" | "cgan"): Promise<{ generator: tf.LayersModel; result: Record<string, unknown> }> {
+  const { directory, result } = savedResult(path.join("gan", name));
+  return { generator: await loadModel(directory, "generator"), result };
 }

@@ -129,7 +129,7 @@ function latentNoise(fn: string, count: number, latentSize: number, noise: tf.Te
 }
 
 /** The weights the optimizer updates: the tf.Variables behind the model's trainable weights. */
-function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
 }
 
@@ -251,6 +251,11 @@ export function ganStep(options: GanStepOptions): GanStepResult {
   const values = readAndDispose(tf.concat([d, g]));
   tf.dispose([d, g]);
   return { dLoss: values[0], dReal: values[1], dFake: values[2], gLoss: values[3] };
+}
+
+/** D(x) = σ(logit) for each row of x (with its one-hot code when conditional), batch norm in inference mode: how real D believes each row is. */
+export function discriminatorProbabilities(discriminator: tf.LayersModel, x: tf.Tensor2D): Float32Array {
+  return readAndDispose(tf.tidy(() => tf.sigmoid(discriminator.apply(x, { training: false }) as tf.Tensor).reshape([-1])));
 }
 
 export interface SampleGeneratorOptions {

@@ -1,0 +1,40 @@
+// Sample quality through the MNIST classifier (notebook 05): the Fréchet distance between the Gaussians of its
+// penultimate features for the samples and for a reference set (the test images), and the Inception Score of its
+// predictions. Reference points come from the same code: real training images against the test images (the floor
+// that sampling noise alone gives), and test images degraded by noise or blur.
+import * as tf from "@tensorflow/tfjs";
+import { frechetDistance, gaussianStatistics, inceptionScore, type GaussianStatistics, type InceptionScore } from "../math/sample-quality";
+import { classifierFeatures, classifierProbabilities } from "./classifier";
+
+/** The Gaussian statistics of the classifier's penultimate features of the rows of x ([n, 784] pixels in [0, 1]). */
+export function featureStatistics(classifier: tf.LayersModel, x: tf.Tensor2D): GaussianStatistics {
+  const features = classifierFeatures(classifier, x);
+  try {
+    return gaussianStatistics(features);
+  } finally {
+    features.dispose();
+  }
+}
+
+export interface SampleQuality {
+  /** The classifier-based Fréchet distance to the reference statistics (lower is better; 0 for the same statistics). */
+  frechetDistance: number;
+  /** The classifier-based Inception Score, mean and spread over 10 splits (higher is better; at most 10). */
+  inceptionScore: InceptionScore;
+  /** How many rows were measured. */
+  count: number;
+}
+
+/**
+ * The Fréchet distance of the rows of x (samples, or degraded images) to `reference` and their Inception Score. Compare
+ * like with like: the Fréchet distance of a finite set is biased upwards, less so with more rows, so the samples and
+ * the baselines should have as many rows (e.g. 10,000 each against the 10,000 test images).
+ */
+export function sampleQuality(classifier: tf.LayersModel, x: tf.Tensor2D, reference: GaussianStatistics): SampleQuality {
+  const probabilities = classifierProbabilities(classifier, x);
+  try {
+    return { frechetDistance: frechetDistance(featureStatistics(classifier, x), reference), inceptionScore: inceptionScore(probabilities), count: x.shape[0] };
+  } finally {
+    probabilities.dispose();
+  }
+}

@@ -1,0 +1,226 @@
+// Notebook 05's GANs on all 60,000 MNIST training images: the course's DCGAN (Radford et al. 2016: strided
+// convolutions, batch norm, LeakyReLU, Adam with learning rate 2e-4 and β₁ = 0.5, batches of 128) and its conditional
+// version (Mirza & Osindero 2014: the one-hot label appended to z and given to D as constant maps).
+// Sample quality is measured with the course's MNIST classifier (datasets/mnist-classifier): the Fréchet distance of
+// its penultimate features against the 10,000 test images, and the Inception Score (published anchor: about 9.88 for
+// real MNIST test images with an MNIST classifier). Reference points from the same code: 10,000 real training images
+// against the test images (the real-vs-real baseline), and the test images with added noise or blur.
+// The issue's targets: an Inception Score of 9.0 or more, and a Fréchet distance within 5× the real-vs-real baseline.
+// Writes build/gan/baselines.json and build/gan/<dcgan|cgan>/ (generator and discriminator weights, result.json),
+// with a checkpoint after every epoch; the course ships them as datasets/gan/, which the notebook loads.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  countParameters, dcganDiscriminator, dcganGenerator, describeBackend, featureStatistics, gaussianBlur, gaussianNoise, initBackend,
+  loadMnist, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
+  type GanEpochRecord, type GaussianStatistics, type SampleQuality,
+} from "../../lib/src";
+import { reproduceCommand, rounded, type RunLimits } from "./command-line";
+
+/** The issue's targets for both GANs. */
+export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5 } as const;
+/** The published anchor for the score of real MNIST test images with an MNIST classifier. */
+export const PUBLISHED_MNIST_INCEPTION_SCORE = 9.88;
+export const GAN_MODELS = ["dcgan", "cgan"] as const;
+export type GanModelName = (typeof GAN_MODELS)[number];
+
+export interface GanSettings {
+  /** Which GANs to train: both (default), or one of them. */
+  models: "both" | GanModelName;
+  epochs: number;
+  batchSize: number;
+  /** The networks' width f (see DcganOptions). */
+  filters: number;
+  latentSize: number;
+  learningRate: number;
+  beta1: number;
+  /** Samples per measurement (and real rows per baseline). */
+  samples: number;
+  seed: number;
+}
+
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", epochs: 10, batchSize: 128, filters: 32, latentSize: 100, learningRate: 2e-4, beta1: 0.5, samples: 10_000, seed: 1 };
+
+export const GAN_FLAGS: Record<keyof GanSettings, string> = {
+  models: "models", epochs: "epochs", batchSize: "batch-size", filters: "filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", samples: "samples", seed: "seed",
+};
+
+export const GAN_CHOICES = { models: ["both", ...GAN_MODELS] } as const;
+
+export function ganCommand(settings: GanSettings): string {
+  return reproduceCommand("gan", settings, DEFAULT_GAN_SETTINGS, GAN_FLAGS);
+}
+
+/** The figures of one measurement, rounded for result.json. */
+function qualityFigures(quality: SampleQuality, baseline: number) {
+  return {
+    frechetDistance: rounded(quality.frechetDistance),
+    overBaseline: rounded(quality.frechetDistance / baseline),
+    inceptionScore: rounded(quality.inceptionScore.mean, 3),
+    inceptionScoreStd: rounded(quality.inceptionScore.std, 3),
+  };
+}
+
+/** Real rows measured against the test statistics, disposing them. */
+function measureReal(classifier: tf.LayersModel, rows: tf.Tensor2D, reference: GaussianStatistics): SampleQuality {
+  try {
+    return sampleQuality(classifier, rows, reference);
+  } finally {
+    rows.dispose();
+  }
+}
+
+/**
+ * The reference points: the test images themselves (their score; distance 0 by definition), `count` training images
+ * drawn at random (the real-vs-real baseline), and the test images with Gaussian noise or blur.
+ */
+export function realBaselines(classifier: tf.LayersModel, test: tf.Tensor2D, trainImages: Float32Array, count: number, reference: GaussianStatistics, seed: number) {
+  const trainCount = trainImages.length / 784;
+  const indices = Array.from(shuffledIndices(trainCount, seed).subarray(0, count));
+  const picked = tf.tidy(() => tf.tensor2d(trainImages, [trainCount, 784]).gather(indices)) as tf.Tensor2D;
+  const baseline = measureReal(classifier, picked, reference);
+  const testQuality = sampleQuality(classifier, test, reference);
+  const noise = [0.05, 0.1, 0.2].map((sd) => ({ stddev: sd, ...qualityFigures(measureReal(classifier, gaussianNoise(test, sd, seed), reference), baseline.frechetDistance) }));
+  const blur = [0.5, 1, 1.5].map((sigma) => ({ sigma, ...qualityFigures(measureReal(classifier, gaussianBlur(test, sigma), reference), baseline.frechetDistance) }));
+  return {
+    realVsReal: { description: `${count.toLocaleString("en")} training images drawn at random (seed ${seed}) against the ${test.shape[0].toLocaleString("en")} test images`, ...qualityFigures(baseline, baseline.frechetDistance) },
+    testImages: { inceptionScore: rounded(testQuality.inceptionScore.mean, 3), inceptionScoreStd: rounded(testQuality.inceptionScore.std, 3), published: PUBLISHED_MNIST_INCEPTION_SCORE },
+    gaussianNoise: noise,
+    gaussianBlur: blur,
+    frechetBaseline: baseline.frechetDistance,
+  };
+}
+
+/** count samples of the generator in inference mode, from a fixed seed; a conditional one gets count/10 of each digit. */
+function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number): tf.Tensor2D {
+  if (name === "dcgan") return sampleGenerator(generator, count, { seed });
+  const labels = Array.from({ length: count }, (_, i) => i % 10);
+  return sampleGenerator(generator, count, { seed, labels, classes: 10 });
+}
+
+export async function reproduceGan(settings: GanSettings, outDir: string, limits: RunLimits = {}) {
+  for (const key of ["epochs", "batchSize", "filters", "latentSize", "samples"] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${GAN_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
+  }
+  if (settings.samples < 20) throw new Error(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
+  await initBackend();
+  const backend = await describeBackend();
+  console.error(backend);
+  const started = new Date();
+  const { model: classifier, result: classifierResult } = await loadSavedClassifier();
+  const train = loadMnist("train", { limit: limits.trainLimit });
+  const test = mnistTensors("test", { limit: limits.testLimit });
+  const reference = featureStatistics(classifier, test.x);
+  fs.mkdirSync(outDir, { recursive: true });
+  const baselineCount = Math.min(settings.samples, train.count);
+  const classifierFigures = { command: classifierResult.command, testAccuracy: (classifierResult.reproduced as { testAccuracy?: number } | undefined)?.testAccuracy };
+  // The baselines take minutes (eight passes of the classifier over 10,000 images): a run for one model reuses those of
+  // an earlier run with the same rows and seed.
+  const baselinesFile = path.join(outDir, "baselines.json");
+  const earlier = fs.existsSync(baselinesFile) ? (JSON.parse(fs.readFileSync(baselinesFile, "utf8")) as ReturnType<typeof realBaselines> & { rows?: number; seed?: number; testRows?: number }) : undefined;
+  const reusable = earlier?.rows === baselineCount && earlier.seed === settings.seed && earlier.testRows === test.x.shape[0];
+  const baselines = reusable ? earlier : realBaselines(classifier, test.x, train.images, baselineCount, reference, settings.seed);
+  if (!reusable) fs.writeFileSync(baselinesFile, JSON.stringify({ classifier: classifierFigures, rows: baselineCount, seed: settings.seed, testRows: test.x.shape[0], ...baselines, backend }, null, 2) + "\n");
+  console.error(`real vs real: Fréchet distance ${baselines.frechetBaseline.toFixed(2)}, test images' Inception Score ${baselines.testImages.inceptionScore}`);
+  const results: Record<string, unknown> = { baselines };
+  try {
+    for (const name of GAN_MODELS.filter((m) => settings.models === "both" || settings.models === m)) {
+      results[name] = await trainOne(name, settings, outDir, limits, { classifier, classifierFigures, train, reference, frechetBaseline: baselines.frechetBaseline, backend });
+    }
+  } finally {
+    classifier.dispose();
+    tf.dispose([test.x, test.y]);
+  }
+  return { command: ganCommand(settings), totalSeconds: Math.round((Date.now() - started.getTime()) / 1000), ...results };
+}
+
+interface Shared {
+  classifier: tf.LayersModel;
+  classifierFigures: Record<string, unknown>;
+  train: { images: Float32Array; labels: Uint8Array | ArrayLike<number>; count: number };
+  reference: GaussianStatistics;
+  frechetBaseline: number;
+  backend: string;
+}
+
+async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
+  const conditional = name === "cgan";
+  const modelOptions = { filters: settings.filters, seed: settings.seed, ...(conditional && { conditionClasses: 10 }) };
+  const generator = dcganGenerator({ ...modelOptions, latentSize: settings.latentSize });
+  const discriminator = dcganDiscriminator(modelOptions);
+  const dir = path.join(outDir, name);
+  const started = new Date();
+  const quality: { epoch: number; frechetDistance?: number; overBaseline?: number; inceptionScore?: number; inceptionScoreStd?: number }[] = [];
+  const measure = () => {
+    const samples = generatorSamples(generator, name, settings.samples, settings.seed + 1000);
+    try {
+      return sampleQuality(shared.classifier, samples, shared.reference);
+    } finally {
+      samples.dispose();
+    }
+  };
+  const summary = <Extra extends object>(perEpoch: GanEpochRecord[], complete: boolean, extra: Extra) => ({
+    model: conditional
+      ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
+      : "DCGAN: z (100) → G → 28×28 image; D → one logit",
+    targets: { inceptionScore: GAN_TARGETS.inceptionScore, frechetDistance: `≤ ${GAN_TARGETS.frechetDistanceOverBaseline} × the real-vs-real baseline (${shared.frechetBaseline.toFixed(2)}) = ${(GAN_TARGETS.frechetDistanceOverBaseline * shared.frechetBaseline).toFixed(2)}` },
+    command: ganCommand(settings),
+    settings: { ...settings, models: name },
+    complete,
+    // After the last epoch run (in a checkpoint too, so that a stopped run says where it got to).
+    reproduced: quality[perEpoch.length - 1],
+    parameters: { generator: countParameters(generator), discriminator: countParameters(discriminator) },
+    epochsRun: perEpoch.length,
+    evaluation: {
+      samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : ""}, after every epoch`,
+      frechetDistance: "between the Gaussians of the MNIST classifier's 256 penultimate features of the samples and of the 10,000 test images",
+      inceptionScore: "exp(E KL(p(y|x) ‖ p(y))) from the MNIST classifier's softmax, mean over 10 splits",
+      classifier: shared.classifierFigures,
+    },
+    ...extra,
+    backend: shared.backend,
+    started: started.toISOString(),
+    totalSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+    perEpoch: perEpoch.map((e, i) => ({
+      ...quality[i], epoch: e.epoch, dLoss: rounded(e.dLoss, 4), gLoss: rounded(e.gLoss, 4), dReal: rounded(e.dReal, 4), dFake: rounded(e.dFake, 4),
+      seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
+    })),
+  });
+  const save = async <Result>(result: Result) => {
+    await saveModel(generator, dir, "generator");
+    await saveModel(discriminator, dir, "discriminator");
+    fs.writeFileSync(path.join(dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
+    return result;
+  };
+  const records: GanEpochRecord[] = [];
+  let measuring = 0;
+  try {
+    const { history, perEpoch } = await trainGan({
+      generator, discriminator, images: shared.train.images, labels: conditional ? Array.from(shared.train.labels) : undefined,
+      epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta1: settings.beta1,
+      latentSize: settings.latentSize, seed: settings.seed, label: name === "dcgan" ? "DCGAN" : "conditional DCGAN", progress: limits.progress,
+      afterEpoch: async (epoch, record) => {
+        records.push(record);
+        const measuredAt = performance.now();
+        const figures = qualityFigures(measure(), shared.frechetBaseline);
+        measuring += (performance.now() - measuredAt) / 1000;
+        quality.push({ epoch: epoch + 1, ...figures });
+        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}; ${record.seconds.toFixed(1)} s`);
+        if (epoch + 1 < settings.epochs) await save(summary(records, false, {}));
+      },
+    });
+    const last = quality[perEpoch.length - 1];
+    return await save(
+      summary(perEpoch, !history.interrupted, {
+        reachedTargets: last !== undefined && (last.inceptionScore ?? 0) >= GAN_TARGETS.inceptionScore && (last.overBaseline ?? Infinity) <= GAN_TARGETS.frechetDistanceOverBaseline,
+        interrupted: history.interrupted,
+        trainingSeconds: rounded(history.seconds - measuring, 1),
+        measuringSeconds: rounded(measuring, 1),
+        stepsPerSecond: rounded(perEpoch.length * Math.floor(shared.train.count / settings.batchSize) / (history.seconds - measuring), 2),
+      }),
+    );
+  } finally {
+    generator.dispose();
+    discriminator.dispose();
+  }
+}

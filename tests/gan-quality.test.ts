@@ -1,0 +1,156 @@
+// The pieces of notebook 05's demos and of `npm run reproduce -- gan`: the histogram as a density, mode coverage on
+// the ring, the Gaussian blur (against a brute-force 2-D convolution), D's probabilities, the classifier-based sample
+// quality of real images, the shipped generators, and a tiny run of the reproduction command.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { gaussianBlur, mnistTensors } from "../lib/src/data";
+import { histogramDensity } from "../lib/src/math/histogram";
+import { modeCoverage } from "../lib/src/math/gan";
+import { inceptionScore } from "../lib/src/math/sample-quality";
+import { classifierProbabilities, loadSavedClassifier } from "../lib/src/models/classifier";
+import { mlpDiscriminator } from "../lib/src/models/gan";
+import { loadModel, loadSavedGenerator } from "../lib/src/models/io";
+import { featureStatistics, sampleQuality } from "../lib/src/models/sample-quality";
+import { discriminatorProbabilities, sampleGenerator } from "../lib/src/training/gan";
+import { DEFAULT_GAN_SETTINGS, ganCommand, reproduceGan } from "../scripts/reproduce/gan";
+
+describe("histogramDensity", () => {
+  it("counts each value in its bin, scaled to integrate to the share inside the range", () => {
+    const { centers, density } = histogramDensity([0, 0.1, 0.6, 1, 1.5, -0.1, 2.5], 0, 2, 4);
+    expect(centers).toEqual([0.25, 0.75, 1.25, 1.75]);
+    // bins of width 0.5: [0, 0.5) holds 0 and 0.1; [0.5, 1) 0.6; [1, 1.5) 1; [1.5, 2] 1.5. −0.1 and 2.5 are outside.
+    expect(density.map((d) => d * 7 * 0.5)).toEqual([2, 1, 1, 1]);
+    expect(density.reduce((a, b) => a + b, 0) * 0.5).toBeCloseTo(5 / 7, 12);
+    expect(histogramDensity([2], 0, 2, 4).density[3]).toBe(2); // max itself goes to the last bin
+    expect(() => histogramDensity([1], 1, 1, 4)).toThrow(/min < max/);
+    expect(() => histogramDensity([], 0, 1, 4)).toThrow(/no values/);
+  });
+
+  it("approaches the density of normal samples", () => {
+    const samples = tf.randomNormal([200_000], 0, 1, "float32", 3);
+    const { centers, density } = histogramDensity(samples.dataSync(), -3, 3, 30);
+    samples.dispose();
+    centers.forEach((x, k) => expect(Math.abs(density[k] - Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI))).toBeLessThan(0.01));
+  });
+});
+
+describe("modeCoverage", () => {
+  const means = [[2, 0], [0, 2], [-2, 0], [0, -2]];
+  it("counts the samples within 3 standard deviations of each centre, and the modes with at least 1% of all samples", () => {
+    const points: number[] = [];
+    for (let i = 0; i < 150; i++) points.push(2 + 0.05, 0); // 2.5σ from mode 0 (σ = 0.02)
+    for (let i = 0; i < 1; i++) points.push(0, 2); // one sample: under 1% of 200
+    for (let i = 0; i < 30; i++) points.push(-2, 0.07); // 3.5σ from mode 2: not high quality
+    for (let i = 0; i < 19; i++) points.push(0, -2);
+    const coverage = modeCoverage(points, means, 0.02);
+    expect(coverage.counts).toEqual([150, 1, 0, 19]);
+    expect(coverage.covered).toBe(2);
+    expect(coverage.highQuality).toBeCloseTo(170 / 200, 12);
+    expect(modeCoverage(points, means, 0.02, { minShare: 0.005 }).covered).toBe(3);
+    expect(modeCoverage(points, means, 0.02, { radius: 4 }).counts[2]).toBe(30);
+    expect(() => modeCoverage([1, 2, 3], means, 0.02)).toThrow(/row-major/);
+  });
+});
+
+describe("gaussianBlur", () => {
+  it("equals a brute-force 2-D convolution with the normalised Gaussian, zero outside the image", () => {
+    const image = Array.from({ length: 784 }, (_, i) => ((i * 7919) % 13) / 13);
+    for (const sigma of [0.5, 1.2]) {
+      const blurred = gaussianBlur(tf.tensor2d([image]), sigma);
+      const got = blurred.dataSync();
+      blurred.dispose();
+      const radius = Math.ceil(3 * sigma);
+      const weight = (d: number) => Math.exp(-(d * d) / (2 * sigma * sigma));
+      let total = 0;
+      for (let d = -radius; d <= radius; d++) total += weight(d);
+      for (const [r, c] of [[0, 0], [5, 9], [14, 14], [27, 3]]) {
+        let expected = 0;
+        for (let dr = -radius; dr <= radius; dr++) {
+          for (let dc = -radius; dc <= radius; dc++) {
+            const [rr, cc] = [r + dr, c + dc];
+            if (rr >= 0 && rr < 28 && cc >= 0 && cc < 28) expected += (weight(dr) * weight(dc) * image[rr * 28 + cc]) / (total * total);
+          }
+        }
+        expect(got[r * 28 + c]).toBeCloseTo(expected, 5);
+      }
+    }
+    const copy = gaussianBlur(tf.tensor2d([image]), 0);
+    expect(Array.from(copy.dataSync())).toEqual(image.map(Math.fround));
+    copy.dispose();
+    expect(() => gaussianBlur(tf.zeros([1, 10]) as tf.Tensor2D, 1)).toThrow(/28×28/);
+  });
+});
+
+describe("discriminatorProbabilities", () => {
+  it("is σ of the discriminator's logits, one per row", () => {
+    const discriminator = mlpDiscriminator({ inputSize: 2, hiddenSizes: [4], seed: 2 });
+    const x = tf.tensor2d([[0, 1], [2, -1], [0.5, 0.5]]);
+    const logits = (discriminator.predict(x) as tf.Tensor).dataSync();
+    const got = discriminatorProbabilities(discriminator, x);
+    Array.from(logits).forEach((l, i) => expect(got[i]).toBeCloseTo(1 / (1 + Math.exp(-l)), 6));
+    discriminator.dispose();
+    x.dispose();
+  });
+});
+
+describe("sample quality of real images, and the shipped GANs", () => {
+  it("gives distance ≈ 0 for the reference images themselves and the score of inceptionScore, freeing its tensors", async () => {
+    const { model } = await loadSavedClassifier();
+    const test = mnistTensors("test", { limit: 1000 });
+    const before = tf.memory().numTensors;
+    const reference = featureStatistics(model, test.x);
+    const quality = sampleQuality(model, test.x, reference);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Math.abs(quality.frechetDistance)).toBeLessThan(1e-3);
+    const probabilities = classifierProbabilities(model, test.x);
+    expect(quality.inceptionScore.mean).toBeCloseTo(inceptionScore(probabilities).mean, 10);
+    expect(quality.count).toBe(1000);
+    tf.dispose([probabilities, test.x, test.y]);
+    model.dispose();
+  });
+
+  it("loads the shipped DCGAN and conditional GAN, whose result.json records the command and figures", async () => {
+    for (const name of ["dcgan", "cgan"] as const) {
+      const { generator, result } = await loadSavedGenerator(name);
+      expect(generator.outputs[0].shape).toEqual([null, 784]);
+      expect(generator.inputs[0].shape).toEqual([null, name === "cgan" ? 110 : 100]);
+      expect(result.command).toMatch(/^npm run reproduce -- gan/);
+      expect((result.reproduced as { frechetDistance: number }).frechetDistance).toBeGreaterThan(0);
+      generator.dispose();
+    }
+  });
+});
+
+describe("npm run reproduce -- gan", () => {
+  it("measures the baselines once, trains and measures each GAN per epoch, and saves what the notebook loads", async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "gan-"));
+    const settings = { ...DEFAULT_GAN_SETTINGS, epochs: 1, batchSize: 32, filters: 4, samples: 40 };
+    const result = await reproduceGan(settings, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    expect(result.command).toBe("npm run reproduce -- gan --epochs 1 --batch-size 32 --filters 4 --samples 40");
+    expect(ganCommand(DEFAULT_GAN_SETTINGS)).toBe("npm run reproduce -- gan");
+    const baselines = JSON.parse(fs.readFileSync(path.join(directory, "baselines.json"), "utf8"));
+    expect(baselines.rows).toBe(40);
+    expect(baselines.realVsReal.frechetDistance).toBeGreaterThan(0);
+    expect(baselines.gaussianBlur.map((b: { sigma: number }) => b.sigma)).toEqual([0.5, 1, 1.5]);
+    for (const name of ["dcgan", "cgan"]) {
+      const saved = JSON.parse(fs.readFileSync(path.join(directory, name, "result.json"), "utf8"));
+      expect(saved.complete).toBe(true);
+      expect(saved.perEpoch).toHaveLength(1);
+      expect(saved.perEpoch[0].inceptionScore).toBeGreaterThanOrEqual(1);
+      expect(saved.settings.models).toBe(name);
+      const generator = await loadModel(path.join(directory, name), "generator");
+      const samples = sampleGenerator(generator, 2, name === "cgan" ? { labels: [3, 4], classes: 10 } : {});
+      expect(samples.shape).toEqual([2, 784]);
+      tf.dispose([samples]);
+      generator.dispose();
+    }
+    // A second run for one model reuses the baselines of the first (same rows, seed and test set).
+    const written = fs.statSync(path.join(directory, "baselines.json")).mtimeMs;
+    await reproduceGan({ ...settings, models: "cgan" }, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    expect(fs.statSync(path.join(directory, "baselines.json")).mtimeMs).toBe(written);
+    fs.rmSync(directory, { recursive: true });
+  }, 300_000);
+});
