@@ -6,10 +6,10 @@
 // course ships them as datasets/mnist-classifier/, which loadSavedClassifier reads.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cosineDecay, describeBackend, initBackend, loadMnist, mnistTensors, saveModel, tf } from "../../lib/src";
+import { cosineDecay, loadMnist, mnistTensors, saveModel, tf } from "../../lib/src";
 import { CLASSIFIER_FEATURES_LAYER, MNIST_CLASSIFIER_MODEL_NAME, mnistClassifier } from "../../lib/src/models/classifier";
 import { trainClassifier, type ClassifierEpochRecord } from "../../lib/src/training/classifier";
-import { reproduceCommand, rounded, type RunLimits } from "./command-line";
+import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
 
 /** The test accuracy the classifier must reach to be used as the course's sample-quality reference. */
 export const CLASSIFIER_TARGET_ACCURACY = 0.99;
@@ -39,13 +39,7 @@ export function classifierCommand(settings: ClassifierSettings): string {
 const finalTestAccuracy = (perEpoch: readonly ClassifierEpochRecord[]) => perEpoch.filter((e) => e.testAccuracy !== undefined).pop()?.testAccuracy;
 
 export async function reproduceClassifier(settings: ClassifierSettings, outDir: string, limits: RunLimits = {}) {
-  for (const key of ["epochs", "batchSize"] as const) {
-    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${CLASSIFIER_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
-  }
-  await initBackend();
-  const backend = await describeBackend();
-  console.error(backend);
-  const started = new Date();
+  const { backend, started } = await startReproduction(settings, CLASSIFIER_FLAGS, ["epochs", "batchSize"]);
   const train = loadMnist("train", { limit: limits.trainLimit });
   const test = mnistTensors("test", { limit: limits.testLimit });
   const testLabels = test.y.dataSync();

@@ -1,6 +1,7 @@
 // The reproduction commands' flags: `--epochs 30`, `--activation elu`, `--hidden 500,500`, read from the
 // command line, and written back as the command that reproduces a run (only the flags that differ
-// from the defaults), which each result.json records.
+// from the defaults), which each result.json records; and the start every training reproduction shares.
+import { describeBackend, initBackend } from "../../lib/src";
 
 function flagValue(name: string, argv: readonly string[]): string | undefined {
   const index = argv.indexOf(`--${name}`);
@@ -67,3 +68,19 @@ export interface RunLimits {
 
 /** A figure for result.json with the digits that matter (undefined stays undefined). */
 export const rounded = (value: number | undefined, digits = 2): number | undefined => (value === undefined ? undefined : Number(value.toFixed(digits)));
+
+/**
+ * The start of a training reproduction: checks that the `whole` settings are whole numbers ≥ 1 (named by their flags),
+ * starts the fastest backend and prints which one it is (stderr, beside the progress line). Returns the backend's
+ * description and the start time, for result.json.
+ */
+export async function startReproduction<S extends object>(settings: S, flags: Record<keyof S, string>, whole: readonly (keyof S)[]): Promise<{ backend: string; started: Date }> {
+  for (const key of whole) {
+    const value = settings[key] as unknown as number;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flags[key]} must be a whole number ≥ 1, got ${value}`);
+  }
+  await initBackend();
+  const backend = await describeBackend();
+  console.error(backend);
+  return { backend, started: new Date() };
+}

@@ -11,11 +11,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  countParameters, dcganDiscriminator, dcganGenerator, describeBackend, featureStatistics, gaussianBlur, gaussianNoise, initBackend,
+  countParameters, dcganDiscriminator, dcganGenerator, featureStatistics, gaussianBlur, gaussianNoise,
   loadMnist, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
-import { reproduceCommand, rounded, type RunLimits } from "./command-line";
+import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
 
 /** The issue's targets for both GANs. */
 export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5 } as const;
@@ -99,14 +99,8 @@ function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: 
 }
 
 export async function reproduceGan(settings: GanSettings, outDir: string, limits: RunLimits = {}) {
-  for (const key of ["epochs", "batchSize", "filters", "latentSize", "samples"] as const) {
-    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${GAN_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
-  }
   if (settings.samples < 20) throw new Error(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
-  await initBackend();
-  const backend = await describeBackend();
-  console.error(backend);
-  const started = new Date();
+  const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
   const train = loadMnist("train", { limit: limits.trainLimit });
   const test = mnistTensors("test", { limit: limits.testLimit });

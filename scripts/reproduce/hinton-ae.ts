@@ -7,10 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  cosineDecay, countParameters, denseAutoencoder, describeBackend, initBackend, loadMnist, mnistTensors, saveModel, tf,
+  cosineDecay, countParameters, denseAutoencoder, loadMnist, mnistTensors, saveModel, tf,
   trainAutoencoder, type DenseAutoencoderOptions,
 } from "../../lib/src";
-import { reproduceCommand } from "./command-line";
+import { reproduceCommand, startReproduction } from "./command-line";
 
 export const PUBLISHED_HINTON_AE30 = 3.0;
 
@@ -36,15 +36,12 @@ export const HINTON_AE_FLAGS: Record<keyof HintonAeSettings, string> = {
 };
 
 export async function reproduceHintonAe(settings: HintonAeSettings, outDir: string) {
-  await initBackend();
-  const backend = await describeBackend();
-  console.error(backend);
+  const { backend, started } = await startReproduction(settings, HINTON_AE_FLAGS, ["epochs", "batchSize", "codeSize"]);
   const train = loadMnist("train");
   const test = mnistTensors("test");
   const { encoder, decoder } = denseAutoencoder({ codeSize: settings.codeSize, activation: settings.activation, seed: settings.seed });
   const schedule = cosineDecay(settings.learningRate, settings.finalLearningRate, settings.epochs);
   const testErrors: number[] = [];
-  const started = new Date();
   let epochStarted = Date.now();
   const summary = (perEpoch: { testError?: number }[], complete: boolean, extra: Record<string, unknown> = {}) => ({
     figure: "Hinton & Salakhutdinov 2006, Fig. 2B: deep autoencoder reconstruction error on the MNIST test set (mean over images of the squared error summed over 784 pixels)",

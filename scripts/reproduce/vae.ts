@@ -13,10 +13,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  binarize, cosineDecay, countParameters, describeBackend, initBackend, iwaeLogLikelihood, loadMnist, mlpVae, mnistTensors,
+  binarize, cosineDecay, countParameters, iwaeLogLikelihood, loadMnist, mlpVae, mnistTensors,
   pixelLogitBias, saveModel, tf, trainVae, vaeElbo, VAE_HIDDEN_SIZES, type VaeEpochRecord,
 } from "../../lib/src";
-import { reproduceCommand, rounded, type RunLimits } from "./command-line";
+import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
 
 export const PUBLISHED_IWAE_TABLE1 = { latentSize: 50, k: 5000, vae: -86.76, iwaeK50: -84.78 } as const;
 /** The issue's targets: an estimated test log-likelihood of −87 nats or better, a test ELBO above −95. */
@@ -56,13 +56,7 @@ export function vaeCommand(settings: VaeSettings): string {
 
 
 export async function reproduceVae(settings: VaeSettings, outDir: string, limits: RunLimits = {}) {
-  for (const key of ["epochs", "batchSize", "latentSize", "k", "elboSamples"] as const) {
-    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`--${VAE_FLAGS[key]} must be a whole number ≥ 1, got ${settings[key]}`);
-  }
-  await initBackend();
-  const backend = await describeBackend();
-  console.error(backend);
-  const started = new Date();
+  const { backend, started } = await startReproduction(settings, VAE_FLAGS, ["epochs", "batchSize", "latentSize", "k", "elboSamples"]);
   const train = loadMnist("train", { limit: limits.trainLimit });
   const test = mnistTensors("test", { limit: limits.testLimit });
   const testBinary = binarize(test.x, TEST_BINARIZATION_SEED);
