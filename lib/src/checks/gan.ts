@@ -14,6 +14,7 @@ import * as reference from "../math/gan";
 import type { GeneratorLossKind } from "../math/gan";
 import { sphericalInterpolation } from "../math/latent";
 import { mlpDiscriminator, mlpGenerator } from "../models/gan";
+import { trainableVariables } from "../training/gan";
 
 export type DiscriminatorLoss = (realLogits: tf.Tensor, fakeLogits: tf.Tensor) => tf.Scalar;
 export type GeneratorLoss = (fakeLogits: tf.Tensor, kind: GeneratorLossKind) => tf.Scalar;
@@ -641,11 +642,6 @@ export interface Snapshot {
 /** Copies of every weight of the model (trainable or not), with their names. */
 export function snapshot(model: tf.LayersModel): Snapshot {
   return { names: model.weights.map((w) => w.originalName), values: model.weights.map((w) => Float32Array.from(w.read().dataSync())) };
-}
-
-/** The tf.Variables behind a model's trainable weights: what the optimizer must update, and nothing else. */
-export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
 }
 
 /** Copies of the trainable weights, in the order of trainableVariables(model). */
