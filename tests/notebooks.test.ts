@@ -54,6 +54,7 @@ describe.each(topics())("notebook of %s", (topic) => {
       bounds.slice(1).forEach((bound, i) => expect(bound, `L_k for k = ${[10, 100, 1000][i]}`).toBeGreaterThan(bounds[i]));
       // The shipped 200-epoch VAE's figures, as `npm run reproduce -- vae` measured them, reach the notebook's table.
       expect(all).toMatch(/this course \(datasets\/vae-50\)\s+-8\d\.\d+ \(k = 5000\)\s+-9\d\.\d+\s+200 epochs/);
+      expect(all).toMatch(/this course, 20 latents \(datasets\/vae-20\)\s+-8\d\.\d+ \(k = 5000\)\s+-9\d\.\d+\s+200 epochs/);
       // Trained on the KL alone, every posterior is the prior: a test KL of 0.0 after each epoch.
       expect(all.match(/\n\s*kl\s+\d\s+-\d+\.\d\s+-\d+\.\d\s+0\.0\s/g)).toHaveLength(3);
     }
