@@ -1,7 +1,7 @@
 // The measurements one backend's child process takes, on the course's models as the library builds them and with
 // the library's own trainers: what a student's notebook runs.
 import {
-  dcganDiscriminator, dcganGenerator, denseAutoencoder, disposePca, fitPca, loadMnist, mlpVae, pixelLogitBias, tf,
+  countParameters, dcganDiscriminator, dcganGenerator, denseAutoencoder, disposePca, fitPca, loadMnist, mlpVae, pixelLogitBias, tf,
   trainAutoencoder, trainGan, trainVae, VAE_HIDDEN_SIZES,
 } from "../../lib/src";
 import { round, significant, timeRepeated, timeTrainingSteps, timingOf, type Measurement, type Timing } from "./measure";
@@ -54,7 +54,7 @@ async function autoencoder(plan: Plan): Promise<Measurement> {
     return measurement("autoencoder", plan, timing, batchSize, {
       batchSize, model: "denseAutoencoder({ activation: 'elu', codeSize: 30 })", trainer: "trainAutoencoder",
       loss: "binaryCrossEntropyFromLogits (summed over pixels, mean over the batch)", optimizer: "Adam 1e-3",
-      parameters: encoder.countParams() + decoder.countParams(),
+      parameters: countParameters(encoder, decoder),
     });
   } finally {
     encoder.dispose();
@@ -74,7 +74,7 @@ async function vae(plan: Plan): Promise<Measurement> {
     return measurement("vae", plan, timing, batchSize, {
       batchSize, model: "mlpVae({ latentSize: 50, hiddenSizes: [500, 500], activation: 'tanh' })", trainer: "trainVae",
       loss: "−ELBO (one ε per example, analytic KL, Bernoulli log-likelihood from logits), dynamic binarization", optimizer: "Adam 1e-3",
-      parameters: encoder.countParams() + decoder.countParams(),
+      parameters: countParameters(encoder, decoder),
     });
   } finally {
     encoder.dispose();
