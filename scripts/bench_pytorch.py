@@ -52,15 +52,16 @@ def parse_args():
     parser.add_argument("--batch-autoencoder", type=int)
     parser.add_argument("--batch-vae", type=int)
     parser.add_argument("--batch-gan", type=int)
+    parser.add_argument("--gan-filters", type=int, help="f of the DCGAN pair")
     parser.add_argument("--pca-rows", type=int)
     parser.add_argument("--pca-fits", type=int)
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="torch.set_num_threads (default: all cores)")
     parser.add_argument("--mnist", help="folder with train-images-idx3-ubyte and train-labels-idx1-ubyte (else random rows)")
     args = parser.parse_args()
     full = dict(matmul_size=1024, warmup=3, steps=30, min_steps=3, budget=30.0, matmul_budget=15.0, max_step_seconds=60.0, batch_autoencoder=256,
-                batch_vae=250, batch_gan=64, pca_rows=60000, pca_fits=3)
+                batch_vae=250, batch_gan=128, gan_filters=32, pca_rows=60000, pca_fits=3)
     quick = dict(matmul_size=128, warmup=1, steps=2, min_steps=2, budget=1.0, matmul_budget=1.0, max_step_seconds=10.0, batch_autoencoder=16,
-                 batch_vae=16, batch_gan=4, pca_rows=1000, pca_fits=1)
+                 batch_vae=16, batch_gan=4, gan_filters=8, pca_rows=1000, pca_fits=1)
     for key, value in (quick if args.quick else full).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
@@ -320,8 +321,8 @@ def dcgan(args, data, conditional):
     batch = args.batch_gan
     classes = 10 if conditional else 0
     latent = 100
-    generator = DcganGenerator(latent + classes)
-    discriminator = DcganDiscriminator(classes)
+    generator = DcganGenerator(latent + classes, f=args.gan_filters)
+    discriminator = DcganDiscriminator(classes, f=args.gan_filters)
     d_optimizer = adam(discriminator.parameters(), 2e-4, beta1=0.5)
     g_optimizer = adam(generator.parameters(), 2e-4, beta1=0.5)
     rows = Rows(data[0], data[1], batch)
@@ -358,7 +359,7 @@ def dcgan(args, data, conditional):
 
     timing = time_steps(step, args, args.budget)
     result = throughput("cgan" if conditional else "dcgan", timing, 1, {
-        "batchSize": batch, "optimizer": "Adam 2e-4, betas (0.5, 0.999), eps 1e-7, one per network",
+        "batchSize": batch, "filters": args.gan_filters, "optimizer": "Adam 2e-4, betas (0.5, 0.999), eps 1e-7, one per network",
         "samplesPerSecond": significant(batch / timing["medianSeconds"]),
         "parameters": {"generator": count_parameters(generator), "discriminator": count_parameters(discriminator)},
     })

@@ -68,7 +68,8 @@ describe("bench timing rules", () => {
     expect(planFor(full, "tensorflow")).toEqual(full);
     expect(planFor(full, "cpu").training.warmup).toBe(1);
     expect(planFor(full, "cpu").pcaFits).toBe(1);
-    expect(full.batch).toEqual({ autoencoder: 256, vae: 250, gan: 64 });
+    expect(full.batch).toEqual({ autoencoder: 256, vae: 250, gan: 128 });
+    expect(full.ganFilters).toBe(32);
     expect(full.matmulSize).toBe(1024);
     expect(full.pcaRows).toBe(60_000);
   });
@@ -78,6 +79,7 @@ describe("bench timing rules", () => {
     const flag = (name: string) => args[args.indexOf(name) + 1];
     expect(flag("--only")).toBe("matmul,dcgan");
     expect(flag("--batch-gan")).toBe("4");
+    expect(flag("--gan-filters")).toBe("8");
     expect(flag("--matmul-size")).toBe("128");
     expect(flag("--mnist")).toBe("/data");
     expect(args).toContain("--quick");
@@ -117,8 +119,11 @@ describe("bench table", () => {
   });
 });
 
-/** Trainable parameters of the course's models: the PyTorch script's models must have exactly these (checked below when torch is there). */
-const TRAINABLE = { autoencoder: 2_837_314, vae: 1_361_884, dcgan: { generator: 771_969, discriminator: 138_689 }, cgan: { generator: 834_689, discriminator: 148_929 } };
+/**
+ * Trainable parameters of the course's models, the GANs at the quick plan's f = 8: the PyTorch script's models (--quick)
+ * must have exactly these (checked below when torch is there).
+ */
+const TRAINABLE = { autoencoder: 2_837_314, vae: 1_361_884, dcgan: { generator: 82_161, discriminator: 3_001 }, cgan: { generator: 90_001, discriminator: 4_281 } };
 
 function trainable(...models: tf.LayersModel[]): number {
   return models.reduce((sum, model) => sum + model.trainableWeights.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0), 0);
@@ -130,10 +135,11 @@ describe("bench measurements on this process's backend (--quick sizes)", () => {
   it("the library's models have the trainable parameters the PyTorch script's must match", () => {
     const { encoder, decoder } = denseAutoencoder({ activation: "elu", codeSize: 30 });
     const vae = mlpVae({ latentSize: 50, activation: "tanh" });
-    const g = dcganGenerator({ latentSize: 100 });
-    const d = dcganDiscriminator();
-    const cg = dcganGenerator({ latentSize: 100, conditionClasses: 10 });
-    const cd = dcganDiscriminator({ conditionClasses: 10 });
+    const filters = plan.ganFilters;
+    const g = dcganGenerator({ latentSize: 100, filters });
+    const d = dcganDiscriminator({ filters });
+    const cg = dcganGenerator({ latentSize: 100, conditionClasses: 10, filters });
+    const cd = dcganDiscriminator({ conditionClasses: 10, filters });
     expect({
       autoencoder: trainable(encoder, decoder), vae: trainable(vae.encoder, vae.decoder),
       dcgan: { generator: trainable(g), discriminator: trainable(d) }, cgan: { generator: trainable(cg), discriminator: trainable(cd) },

@@ -88,8 +88,9 @@ async function dcgan(plan: Plan, conditional: boolean): Promise<Measurement> {
   const batchSize = plan.batch.gan;
   const { images, labels } = trainingRows(batchSize);
   const conditionClasses = conditional ? 10 : undefined;
-  const generator = dcganGenerator({ latentSize: 100, conditionClasses, seed: 1 });
-  const discriminator = dcganDiscriminator({ conditionClasses, seed: 1 });
+  const filters = plan.ganFilters;
+  const generator = dcganGenerator({ latentSize: 100, conditionClasses, filters, seed: 1 });
+  const discriminator = dcganDiscriminator({ conditionClasses, filters, seed: 1 });
   try {
     const timing = await timeTrainingSteps(plan.training, ({ epochs, afterEpoch, signal }) =>
       trainGan({
@@ -98,7 +99,7 @@ async function dcgan(plan: Plan, conditional: boolean): Promise<Measurement> {
       }),
     );
     return measurement(id, plan, timing, 1, {
-      batchSize, model: `dcganGenerator/dcganDiscriminator({ latentSize: 100${conditional ? ", conditionClasses: 10" : ""} }), filters 64`, trainer: "trainGan (ganStep)",
+      batchSize, model: `dcganGenerator/dcganDiscriminator({ latentSize: 100${conditional ? ", conditionClasses: 10" : ""}, filters: ${filters} })`, trainer: "trainGan (ganStep)",
       optimizer: "Adam 2e-4, β₁ 0.5, one per network", samplesPerSecond: significant(batchSize / timing.medianSeconds),
       parameters: { generator: generator.countParams(), discriminator: discriminator.countParams() },
     });

@@ -36,6 +36,8 @@ export interface Plan {
   matmul: StepPlan;
   training: StepPlan;
   batch: { autoencoder: number; vae: number; gan: number };
+  /** f of the DCGAN pair (dcganGenerator/dcganDiscriminator's `filters`). */
+  ganFilters: number;
   /** Rows of MNIST's training set the PCA is fitted on (all 60,000 unless --quick), and how many fits are timed. */
   pcaRows: number;
   pcaFits: number;
@@ -51,7 +53,9 @@ export function fullPlan(): Plan {
     matmulSize: 1024,
     matmul: { warmup: 3, steps: 30, budgetSeconds: 15, minSteps: 3, maxStepSeconds: 60 },
     training: { warmup: 3, steps: 30, budgetSeconds: 30, minSteps: 3, maxStepSeconds: 60 },
-    batch: { autoencoder: 256, vae: 250, gan: 64 },
+    // The GANs as notebook 05 and `npm run reproduce -- gan` train them: f = 32, batch 128.
+    batch: { autoencoder: 256, vae: 250, gan: 128 },
+    ganFilters: 32,
     pcaRows: 60_000,
     pcaFits: 3,
     pcaWarmup: true,
@@ -67,6 +71,7 @@ export function quickPlan(): Plan {
     matmul: { warmup: 1, steps: 2, budgetSeconds: 1, minSteps: 2, maxStepSeconds: 10 },
     training: { warmup: 1, steps: 2, budgetSeconds: 1, minSteps: 2, maxStepSeconds: 10 },
     batch: { autoencoder: 16, vae: 16, gan: 4 },
+    ganFilters: 8,
     pcaRows: 1_000,
     pcaFits: 1,
     pcaWarmup: false,
@@ -101,9 +106,9 @@ export function describeMeasurement(id: MeasurementId, plan: Plan): { label: str
     case "vae":
       return { label: `MLP VAE 784-500-500-50 tanh, batch ${plan.batch.vae}`, unit: "samples/s", higherIsBetter: true };
     case "dcgan":
-      return { label: `DCGAN step (D then G), batch ${plan.batch.gan}`, unit: "steps/s", higherIsBetter: true };
+      return { label: `DCGAN step (D then G), f = ${plan.ganFilters}, batch ${plan.batch.gan}`, unit: "steps/s", higherIsBetter: true };
     case "cgan":
-      return { label: `conditional DCGAN step, batch ${plan.batch.gan}`, unit: "steps/s", higherIsBetter: true };
+      return { label: `conditional DCGAN step, f = ${plan.ganFilters}, batch ${plan.batch.gan}`, unit: "steps/s", higherIsBetter: true };
     case "pca":
       return { label: `PCA fit, ${rows}×784 MNIST`, unit: "s", higherIsBetter: false };
     case "kernelStartup":

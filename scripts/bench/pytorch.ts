@@ -128,6 +128,7 @@ export function pytorchArguments(plan: Plan, ids: readonly BackendMeasurementId[
     "--batch-autoencoder", String(plan.batch.autoencoder),
     "--batch-vae", String(plan.batch.vae),
     "--batch-gan", String(plan.batch.gan),
+    "--gan-filters", String(plan.ganFilters),
     "--pca-rows", String(plan.pcaRows),
     "--pca-fits", String(plan.pcaFits),
   ];
