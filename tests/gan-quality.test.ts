@@ -140,17 +140,25 @@ describe("npm run reproduce -- gan", () => {
       expect(saved.complete).toBe(true);
       expect(saved.perEpoch).toHaveLength(1);
       expect(saved.perEpoch[0].inceptionScore).toBeGreaterThanOrEqual(1);
+      // The moving average ships as the generator; the trained generator beside it, measured too.
+      expect(saved.perEpoch[0].trainedGenerator.inceptionScore).toBeGreaterThanOrEqual(1);
+      expect(saved.generator).toMatch(/moving average .*decay 0\.999 per step/);
       expect(saved.settings.models).toBe(name);
-      const generator = await loadModel(path.join(directory, name), "generator");
-      const samples = sampleGenerator(generator, 2, name === "cgan" ? { labels: [3, 4], classes: 10 } : {});
-      expect(samples.shape).toEqual([2, 784]);
-      tf.dispose([samples]);
-      generator.dispose();
+      for (const file of ["generator", "generator-trained"]) {
+        const generator = await loadModel(path.join(directory, name), file);
+        const samples = sampleGenerator(generator, 2, name === "cgan" ? { labels: [3, 4], classes: 10 } : {});
+        expect(samples.shape).toEqual([2, 784]);
+        tf.dispose([samples]);
+        generator.dispose();
+      }
     }
     // A second run for one model reuses the baselines of the first (same rows, seed and test set).
     const written = fs.statSync(path.join(directory, "baselines.json")).mtimeMs;
-    await reproduceGan({ ...settings, models: "cgan" }, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    await reproduceGan({ ...settings, models: "cgan", averageDecay: 0 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
     expect(fs.statSync(path.join(directory, "baselines.json")).mtimeMs).toBe(written);
+    const unaveraged = JSON.parse(fs.readFileSync(path.join(directory, "cgan", "result.json"), "utf8"));
+    expect([unaveraged.generator, unaveraged.perEpoch[0].trainedGenerator]).toEqual(["generator: the trained generator", undefined]);
+    await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });
   }, 300_000);
 });

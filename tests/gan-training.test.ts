@@ -301,6 +301,47 @@ describe("trainGan", () => {
     [generator, discriminator, fixedNoise].forEach((t) => t.dispose());
   });
 
+  it("keeps the generator's moving average: w̄ = dᵀ w₀ + (1 − d) Σ d^(T−t) w_t over the steps, without changing the training", async () => {
+    // One batch per epoch, so afterEpoch sees the generator's weights after every step.
+    const mnist = loadMnist("train", { limit: 32 });
+    const decay = 0.9;
+    const run = async (averaged: boolean) => {
+      const { generator, discriminator, latentSize } = smallDcgan(false, 4);
+      const average = smallDcgan(false, 5).generator;
+      const steps: number[][][] = [generator.weights.map((w) => values(w.read()))];
+      const before = tf.memory().numTensors;
+      const { perEpoch } = await trainGan({
+        generator, discriminator, images: mnist.images, epochs: 5, batchSize: 32, latentSize, seed: 3, progress: false,
+        ...(averaged && { generatorAverage: { model: average, decay } }),
+        afterEpoch: () => void steps.push(generator.weights.map((w) => values(w.read()))),
+      });
+      expect(new Set(perEpoch.map((e) => e.liveTensors)).size).toBe(1);
+      expect(tf.memory().numTensors).toBe(before);
+      const averageWeights = average.weights.map((w) => values(w.read()));
+      [generator, discriminator, average].forEach((m) => m.dispose());
+      return { steps, averageWeights };
+    };
+    const plain = await run(false);
+    const averaged = await run(true);
+    expect(averaged.steps).toEqual(plain.steps);
+    const T = averaged.steps.length - 1;
+    averaged.averageWeights.forEach((weight, i) => {
+      const expected = weight.map((_, j) => averaged.steps.reduce((sum, step, t) => sum + (t === 0 ? decay ** T : (1 - decay) * decay ** (T - t)) * step[i][j], 0));
+      const worst = Math.max(...weight.map((v, j) => Math.abs(v - expected[j])));
+      expect(worst, `weight ${i}`).toBeLessThan(1e-5);
+    });
+    // Batch norm's moving statistics are averaged too, and they moved.
+    expect(averaged.averageWeights.some((w, i) => w.some((v, j) => v !== plain.steps[0][i][j]))).toBe(true);
+
+    const { generator, discriminator, latentSize } = smallDcgan(false, 4);
+    const other = smallDcgan(false, 5).generator;
+    const common = { generator, discriminator, images: mnist.images, epochs: 1, batchSize: 32, latentSize, progress: false };
+    await expect(trainGan({ ...common, generatorAverage: { model: generator, decay } })).rejects.toThrow(/a second generator, not the one being trained/);
+    await expect(trainGan({ ...common, generatorAverage: { model: discriminator, decay } })).rejects.toThrow(/must have the generator's architecture/);
+    await expect(trainGan({ ...common, generatorAverage: { model: other, decay: 1 } })).rejects.toThrow(/decay must be in \(0, 1\), e\.g\. 0\.999, got 1/);
+    [generator, discriminator, other].forEach((m) => m.dispose());
+  });
+
   it("trains a conditional DCGAN on labelled rows, stops between batches when aborted, and checks its inputs", async () => {
     const mnist = loadMnist("train", { limit: 256 });
     const labels = Array.from(mnist.labels);

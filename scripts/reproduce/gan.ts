@@ -34,15 +34,21 @@ export interface GanSettings {
   latentSize: number;
   learningRate: number;
   beta1: number;
+  /**
+   * The decay of the generator's exponential moving average (trainGan's generatorAverage), or 0 for none. The average
+   * is what ships as `generator` and what the figures measure; the trained generator ships as `generator-trained`,
+   * measured too.
+   */
+  averageDecay: number;
   /** Samples per measurement (and real rows per baseline). */
   samples: number;
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", epochs: 10, batchSize: 128, filters: 32, latentSize: 100, learningRate: 2e-4, beta1: 0.5, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", epochs: 10, batchSize: 128, filters: 32, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", epochs: "epochs", batchSize: "batch-size", filters: "filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", samples: "samples", seed: "seed",
+  models: "models", epochs: "epochs", batchSize: "batch-size", filters: "filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
 };
 
 export const GAN_CHOICES = { models: ["both", ...GAN_MODELS] } as const;
@@ -99,6 +105,7 @@ function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: 
 }
 
 export async function reproduceGan(settings: GanSettings, outDir: string, limits: RunLimits = {}) {
+  if (!(settings.averageDecay === 0 || (settings.averageDecay > 0 && settings.averageDecay < 1))) throw new Error(`--average-decay must be 0 (no average) or in (0, 1), e.g. 0.999, got ${settings.averageDecay}`);
   if (settings.samples < 20) throw new Error(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
   const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
@@ -142,11 +149,15 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   const modelOptions = { filters: settings.filters, seed: settings.seed, ...(conditional && { conditionClasses: 10 }) };
   const generator = dcganGenerator({ ...modelOptions, latentSize: settings.latentSize });
   const discriminator = dcganDiscriminator(modelOptions);
+  const average = settings.averageDecay > 0 ? dcganGenerator({ ...modelOptions, latentSize: settings.latentSize }) : undefined;
+  // What ships as `generator` and what the figures measure: the average when there is one.
+  const shipped = average ?? generator;
   const dir = path.join(outDir, name);
   const started = new Date();
-  const quality: { epoch: number; frechetDistance?: number; overBaseline?: number; inceptionScore?: number; inceptionScoreStd?: number }[] = [];
-  const measure = () => {
-    const samples = generatorSamples(generator, name, settings.samples, settings.seed + 1000);
+  type Figures = ReturnType<typeof qualityFigures>;
+  const quality: ({ epoch: number; trainedGenerator?: Figures } & Partial<Figures>)[] = [];
+  const measure = (model: tf.LayersModel) => {
+    const samples = generatorSamples(model, name, settings.samples, settings.seed + 1000);
     try {
       return sampleQuality(shared.classifier, samples, shared.reference);
     } finally {
@@ -164,6 +175,9 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     // After the last epoch run (in a checkpoint too, so that a stopped run says where it got to).
     reproduced: quality[perEpoch.length - 1],
     parameters: { generator: countParameters(generator), discriminator: countParameters(discriminator) },
+    generator: average
+      ? `generator: the exponential moving average of the trained generator's weights (decay ${settings.averageDecay} per step, batch norm's statistics too); generator-trained: the trained generator (its figures under trainedGenerator)`
+      : "generator: the trained generator",
     epochsRun: perEpoch.length,
     evaluation: {
       samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : ""}, after every epoch`,
@@ -181,7 +195,8 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     })),
   });
   const save = async <Result>(result: Result) => {
-    await saveModel(generator, dir, "generator");
+    await saveModel(shipped, dir, "generator");
+    if (average) await saveModel(generator, dir, "generator-trained");
     await saveModel(discriminator, dir, "discriminator");
     fs.writeFileSync(path.join(dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
     return result;
@@ -193,13 +208,16 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       generator, discriminator, images: shared.train.images, labels: conditional ? Array.from(shared.train.labels) : undefined,
       epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta1: settings.beta1,
       latentSize: settings.latentSize, seed: settings.seed, label: name === "dcgan" ? "DCGAN" : "conditional DCGAN", progress: limits.progress,
+      ...(average && { generatorAverage: { model: average, decay: settings.averageDecay } }),
       afterEpoch: async (epoch, record) => {
         records.push(record);
         const measuredAt = performance.now();
-        const figures = qualityFigures(measure(), shared.frechetBaseline);
+        const figures = qualityFigures(measure(shipped), shared.frechetBaseline);
+        const trained = average ? qualityFigures(measure(generator), shared.frechetBaseline) : undefined;
         measuring += (performance.now() - measuredAt) / 1000;
-        quality.push({ epoch: epoch + 1, ...figures });
-        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}; ${record.seconds.toFixed(1)} s`);
+        quality.push({ epoch: epoch + 1, ...figures, ...(trained && { trainedGenerator: trained }) });
+        const also = trained ? ` (trained generator: ${trained.frechetDistance}, IS ${trained.inceptionScore})` : "";
+        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}${also}; ${record.seconds.toFixed(1)} s`);
         if (epoch + 1 < settings.epochs) await save(summary(records, false, {}));
       },
     });
@@ -216,5 +234,6 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   } finally {
     generator.dispose();
     discriminator.dispose();
+    average?.dispose();
   }
 }

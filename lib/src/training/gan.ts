@@ -335,6 +335,13 @@ export interface GanTrainingOptions {
   signal?: AbortSignal;
   /** Called after each epoch with its record, e.g. to draw the samples or save a checkpoint. */
   afterEpoch?: (epoch: number, record: GanEpochRecord) => void | Promise<void>;
+  /**
+   * Keeps an exponential moving average of the generator's weights in `model`, a second generator of the same
+   * architecture: after every step, w̄ ← decay · w̄ + (1 − decay) · w, for every weight (batch norm's moving
+   * statistics too), starting from the generator's weights. Sampling from the average smooths out the oscillation of
+   * the game (Yazıcı et al. 2019); the trained generator itself is unchanged. Decay in (0, 1), e.g. 0.999.
+   */
+  generatorAverage?: { model: tf.LayersModel; decay: number };
 }
 
 /** Means over the epoch's steps (each value taken before the step's updates). */
@@ -363,6 +370,19 @@ function checkLabels(fn: string, labels: ArrayLike<number>, classes: number, nam
   }
 }
 
+/** Copies the generator's weights into the average's model (checking that it is the same architecture); returns the per-step update. */
+function startAverage(fn: string, generator: tf.LayersModel, { model, decay }: { model: tf.LayersModel; decay: number }): () => void {
+  if (!(decay > 0 && decay < 1)) throw new Error(`${fn}: generatorAverage.decay must be in (0, 1), e.g. 0.999, got ${decay}`);
+  if (model === generator) throw new Error(`${fn}: generatorAverage.model must be a second generator, not the one being trained`);
+  const source = generator.weights;
+  const target = model.weights;
+  const sameShapes = source.length === target.length && source.every((w, i) => w.shape.join() === target[i].shape.join());
+  if (!sameShapes) throw new Error(`${fn}: generatorAverage.model must have the generator's architecture (build it with the same options)`);
+  // write() makes the variable hold the value's data (tensors are immutable, so sharing it is safe); tidy frees the rest.
+  source.forEach((w, i) => target[i].write(w.read()));
+  return () => tf.tidy(() => source.forEach((w, i) => target[i].write(target[i].read().mul(decay).add(w.read().mul(1 - decay)))));
+}
+
 /**
  * Trains a GAN on the rows of `images` with ganStep (one discriminator update, then one generator update, per batch)
  * and one Adam per network, for `epochs` epochs of shuffled batches (the last partial batch is dropped).
@@ -389,6 +409,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
   // The same seed gives the same shuffle: the labels' batches go with the rows'.
   const data = minibatches(images, features, batchSize, seed);
   const labelBatches = labels === undefined ? undefined : minibatches(Float32Array.from(labels), 1, batchSize, seed);
+  const average = options.generatorAverage && startAverage(fn, generator, options.generatorAverage);
   const dOptimizer = tf.train.adam(schedule(0), beta1);
   const gOptimizer = tf.train.adam(schedule(0), beta1);
   const samples: Float32Array[] = [];
@@ -409,6 +430,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
             generator, discriminator, dOptimizer, gOptimizer, real, latentSize, labels: batchLabels,
             generatorLossKind: options.generatorLossKind, labelSmoothing: options.labelSmoothing, seed: derivedSeed(seed, "step", context.step),
           });
+          average?.();
           return { ...result };
         } finally {
           real.dispose();
