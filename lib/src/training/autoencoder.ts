@@ -2,6 +2,7 @@
 // the denoising one (the input corrupted, the target clean) and the sparse one (a penalty on the code).
 // The loss is the cross-entropy from the decoder's logits (or the per-example loss given), averaged over the batch.
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "./adam";
 import { binaryCrossEntropyFromLogits, sumSquaredErrorPerExample } from "../math/losses";
 import { learningRateSchedule, minibatches, minimizeStep, passesOver, trainingLoop, type EncoderDecoderTrainingOptions, type StepContext, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
@@ -52,7 +53,7 @@ export async function trainAutoencoder(options: AutoencoderTrainingOptions): Pro
   const features = options.features ?? 784;
   const batchSize = options.batchSize ?? 256;
   const schedule = learningRateSchedule(options.learningRate);
-  const optimizer = tf.train.adam(schedule(0));
+  const optimizer = adam(schedule(0));
   const data = minibatches(options.images, features, batchSize, options.seed ?? 0);
   const perEpoch: AutoencoderTrainingResult["perEpoch"] = [];
   const testErrors: number[] = [];

@@ -2,6 +2,7 @@
 // cross-entropy of the logits, shuffled minibatches reshuffled every epoch, dropout masks drawn from seeds,
 // and the test accuracy after every epoch.
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "./adam";
 import type { Seed } from "../data";
 import { derivedSeed } from "../math/elbo";
 import { classifierAccuracy, classifierLogits } from "../models/classifier";
@@ -80,7 +81,7 @@ export async function trainClassifier(options: ClassifierTrainingOptions): Promi
   const data = minibatches(images, features, batchSize, seed);
   const targets = minibatches(oneHotRows(labels, classes, "a training"), classes, batchSize, seed);
   if (options.testLabels) oneHotRows(options.testLabels, classes, "a test");
-  const optimizer = tf.train.adam(schedule(0));
+  const optimizer = adam(schedule(0));
   const testAccuracies: number[] = [];
   const perEpoch: ClassifierEpochRecord[] = [];
   let epochStarted = performance.now();

@@ -3,6 +3,7 @@
 // discriminator. Each update changes only its own network. The losses are those of math/gan.ts, from logits.
 // Adam with β₁ = 0.5 and a learning rate of 2e-4 by default (DCGAN's). The noise is z ~ N(0, I).
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "./adam";
 import type { Seed } from "../data";
 import { derivedSeed } from "../math/elbo";
 import { conditionalInput, discriminatorLoss, generatorLoss, type GeneratorLossKind } from "../math/gan";
@@ -410,8 +411,8 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
   const data = minibatches(images, features, batchSize, seed);
   const labelBatches = labels === undefined ? undefined : minibatches(Float32Array.from(labels), 1, batchSize, seed);
   const average = options.generatorAverage && startAverage(fn, generator, options.generatorAverage);
-  const dOptimizer = tf.train.adam(schedule(0), beta1);
-  const gOptimizer = tf.train.adam(schedule(0), beta1);
+  const dOptimizer = adam(schedule(0), beta1);
+  const gOptimizer = adam(schedule(0), beta1);
   const samples: Float32Array[] = [];
   let epochStarted = performance.now();
   try {

@@ -1,5 +1,6 @@
 export * from "./loop";
 export * from "./schedule";
+export * from "./adam";
 export * from "./autoencoder";
 export * from "./vae";
 export * from "./classifier";

@@ -2,6 +2,7 @@
 // objective), each batch re-binarized at random every time it is used (dynamic binarization, as in Burda et al.),
 // a test ELBO per epoch, and the importance-weighted estimate of log p(x) in batches with a progress line.
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "./adam";
 import { binarize, type Seed } from "../data";
 import { Progress } from "../display/progress";
 import { currentAbortSignal } from "../kernel-signal";
@@ -172,7 +173,7 @@ export async function trainVae(options: VaeTrainingOptions): Promise<VaeTraining
   const seed = options.seed ?? 0;
   const schedule = learningRateSchedule(options.learningRate);
   const elboOptions: ElboOptions = { samples: options.samples, beta: options.beta, terms: options.terms };
-  const optimizer = tf.train.adam(schedule(0));
+  const optimizer = adam(schedule(0));
   const data = minibatches(options.images, features, batchSize, seed);
   const trainingLogLikelihood = decoderLogLikelihood(decoder, likelihood, true);
   const perEpoch: VaeEpochRecord[] = [];
