@@ -187,9 +187,11 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {
     const column = tf.layers.reshape({ targetShape: [PIXELS + classes, 1, 1], name: "as_column" }).apply(input) as tf.SymbolicTensor;
     pixels = tf.layers.cropping2D({ cropping: [[0, classes], [0, 0]], name: "pixels" }).apply(column) as tf.SymbolicTensor;
     const code = tf.layers.cropping2D({ cropping: [[PIXELS, 0], [0, 0]], name: "one_hot" }).apply(column) as tf.SymbolicTensor;
-    const flatCode = tf.layers.reshape({ targetShape: [classes], name: "one_hot_row" }).apply(code) as tf.SymbolicTensor;
-    const repeated = tf.layers.repeatVector({ n: PIXELS, name: "one_hot_per_pixel" }).apply(flatCode) as tf.SymbolicTensor;
-    labelMaps = tf.layers.reshape({ targetShape: [28, 28, classes], name: "one_hot_maps" }).apply(repeated) as tf.SymbolicTensor;
+    // [1, 1, c] spread over 28×28 by nearest-neighbour upsampling. (A repeatVector of 784 computes the same maps, but
+    // tfjs's gradient of its Tile is 784 slices and adds, which made a conditional step 1.3× slower; the gradient of
+    // upsampling is one op. No gradient is wanted there, but it is on the tape: the fakes share D's input row.)
+    const cell = tf.layers.reshape({ targetShape: [1, 1, classes], name: "one_hot_cell" }).apply(code) as tf.SymbolicTensor;
+    labelMaps = tf.layers.upSampling2d({ size: [28, 28], name: "one_hot_maps" }).apply(cell) as tf.SymbolicTensor;
   }
   let x = tf.layers.reshape({ targetShape: [28, 28, 1], name: "to_28x28x1" }).apply(pixels) as tf.SymbolicTensor;
   x = tf.layers.rescaling({ scale: 2, offset: -1, name: "to_minus1_1" }).apply(x) as tf.SymbolicTensor;
