@@ -80,7 +80,7 @@ describe("adam", () => {
         // A student's assign: both optimizers continue from the new value.
         for (const vars of [a, b]) tf.tidy(() => vars[1].assign(vars[1].mul(0.5)));
       }
-      tf.dispose([fused.minimize(lossOf(a), true), plain.minimize(lossOf(b), true)]);
+      tf.dispose([fused.minimize(lossOf(a), true)!, plain.minimize(lossOf(b), true)!]);
       if (step === 0) afterFirstStep = tf.memory().numTensors;
       else expect(tf.memory().numTensors).toBe(afterFirstStep);
     }

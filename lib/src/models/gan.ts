@@ -6,6 +6,7 @@
 // Initialisation is seeded Glorot, as in the rest of the library. DCGAN used N(0, 0.02) instead; with batch norm and
 // Adam both train.
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch-norm";
 import type { HiddenActivation } from "./dense";
 
 /** The hidden activations of the MLP generator and discriminator. "leakyRelu" is max(x, 0.2x), DCGAN's slope for D. */
@@ -139,7 +140,7 @@ export function dcganGenerator(options: DcganOptions = {}): tf.Sequential {
   checkWhole(fn, "filters", f, 1);
   const seed = options.seed ?? 1;
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });
-  const batchNorm = (name: string) => tf.layers.batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name });
+  const batchNorm = (name: string) => batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name });
   const transposed = { kernelSize: 4, strides: 2, padding: "same" as const };
   const model = tf.sequential({ name: "dcgan_generator" });
   model.add(tf.layers.dense({ units: 7 * 7 * 2 * f, useBias: false, inputShape: [latentSize + classes], kernelInitializer: init(0), name: `project_${7 * 7 * 2 * f}` }));
@@ -199,7 +200,7 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {
   x = tf.layers.conv2d({ ...conv, filters: f, kernelInitializer: init(0), name: `conv1_${f}` }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv1_leaky_relu" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: "conv2_bn" }).apply(x) as tf.SymbolicTensor;
+  x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: "conv2_bn" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv2_leaky_relu" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
   const logit = tf.layers.dense({ units: 1, kernelInitializer: init(2), name: "logit" }).apply(x) as tf.SymbolicTensor;

@@ -1,5 +1,6 @@
 export * from "./autoencoder";
 export * from "./io";
+export * from "./batch-norm";
 export * from "./vae";
 export * from "./classifier";
 export * from "./gan";

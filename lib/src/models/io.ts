@@ -5,6 +5,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+// Registers the course's own layer classes, so that models saved with them load.
+import "./batch-norm";
 
 /** Resolves to the repository's datasets/ from both lib/src/models and lib/dist/models. */
 export const DATASETS_DIRECTORY = path.resolve(__dirname, "../../../datasets");

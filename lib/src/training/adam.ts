@@ -8,6 +8,7 @@
 // ResourceApplyAdam computes w ← w − lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε'); with ε' = ε · √(1 − β₂ᵗ) the two
 // are the same update, up to float32 rounding in a different order.
 import * as tf from "@tensorflow/tfjs";
+import { tensorflowKernels, type TensorflowKernels } from "../tensorflow-kernels";
 
 /**
  * The tfjs flag that turns the fused update on (default) or off, for the optimizers created after it is set:
@@ -17,16 +18,9 @@ export const FUSED_ADAM_FLAG = "COURSE_FUSED_ADAM";
 const environment = tf.env() as unknown as { flagRegistry: Record<string, unknown> };
 if (!(FUSED_ADAM_FLAG in environment.flagRegistry)) tf.env().registerFlag(FUSED_ADAM_FLAG, () => true);
 
-/** What tfjs-node's kernel backend offers for running any TensorFlow op by name (its public class, untyped here). */
-interface TensorflowBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_SHAPE: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attributes: unknown[], inputs: tf.Tensor[]): tf.Tensor;
-  executeMultipleOutputs(name: string, attributes: unknown[], inputs: tf.Tensor[], outputs: number): tf.Tensor[];
-}
-
-/** Whether the fused update can run: tfjs-node's backend (named "tensorflow", also with tfjs-node-gpu) and the flag on. */
+/** Whether the fused update can run: TensorFlow's kernels are there (tfjs-node, tfjs-node-gpu) and the flag is on. */
 export function fusedAdamAvailable(): boolean {
-  return tf.getBackend() === "tensorflow" && tf.env().getBool(FUSED_ADAM_FLAG) && typeof (tf.backend() as unknown as Partial<TensorflowBackend>).executeMultipleOutputs === "function";
+  return tf.env().getBool(FUSED_ADAM_FLAG) && tensorflowKernels() !== undefined;
 }
 
 /**
@@ -34,7 +28,8 @@ export function fusedAdamAvailable(): boolean {
  * variable on the tensorflow backend. setLearningRate works on both kinds.
  */
 export function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): tf.Optimizer {
-  return fusedAdamAvailable() ? new FusedAdam(learningRate, beta1, beta2, epsilon) : tf.train.adam(learningRate, beta1, beta2, epsilon);
+  const kernels = tf.env().getBool(FUSED_ADAM_FLAG) ? tensorflowKernels() : undefined;
+  return kernels ? new FusedAdam(kernels, learningRate, beta1, beta2, epsilon) : tf.train.adam(learningRate, beta1, beta2, epsilon);
 }
 
 /** The three TensorFlow resource variables behind one tfjs variable: its value and Adam's two moments. */
@@ -58,20 +53,12 @@ export class FusedAdam extends tf.Optimizer {
   static className = "FusedAdam";
   /** Read on every step (setLearningRate changes it between epochs). */
   learningRate: number;
-  private readonly backend: TensorflowBackend;
   private readonly slots = new Map<string, Slots>();
   private steps = 0;
 
-  constructor(learningRate: number, readonly beta1: number, readonly beta2: number, readonly epsilon: number) {
+  constructor(private readonly kernels: TensorflowKernels, learningRate: number, readonly beta1: number, readonly beta2: number, readonly epsilon: number) {
     super();
     this.learningRate = learningRate;
-    this.backend = tf.backend() as unknown as TensorflowBackend;
-  }
-
-  private attribute(name: string, type: "type" | "shape" | "string" | "bool", value: unknown) {
-    const { binding } = this.backend;
-    const types = { type: binding.TF_ATTR_TYPE, shape: binding.TF_ATTR_SHAPE, string: binding.TF_ATTR_STRING, bool: binding.TF_ATTR_BOOL };
-    return { name, type: types[type], value };
   }
 
   /**
@@ -79,22 +66,19 @@ export class FusedAdam extends tf.Optimizer {
    * name. The handle is kept out of any tf.tidy around the step, like tf.train.adam's moments.
    */
   private resource(initial: tf.Tensor): tf.Tensor {
-    const float = this.backend.binding.TF_FLOAT;
-    const handle = tf.keep(this.backend.executeSingleOutput(
-      "VarHandleOp",
-      [this.attribute("dtype", "type", float), this.attribute("shape", "shape", initial.shape), this.attribute("container", "string", ""), this.attribute("shared_name", "string", `course_adam_${resourceCount++}`)],
-      [],
-    ));
+    const { kernels } = this;
+    const [handle] = kernels.run("VarHandleOp", [kernels.float32("dtype"), kernels.shape("shape", initial.shape), kernels.string("container", ""), kernels.string("shared_name", `course_adam_${resourceCount++}`)], [], 1);
+    tf.keep(handle);
     this.write(handle, initial);
     return handle;
   }
 
   private write(handle: tf.Tensor, value: tf.Tensor): void {
-    this.backend.executeMultipleOutputs("AssignVariableOp", [this.attribute("dtype", "type", this.backend.binding.TF_FLOAT)], [handle, value], 0);
+    this.kernels.run("AssignVariableOp", [this.kernels.float32("dtype")], [handle, value], 0);
   }
 
   private read(handle: tf.Tensor): tf.Tensor {
-    return this.backend.executeSingleOutput("ReadVariableOp", [this.attribute("dtype", "type", this.backend.binding.TF_FLOAT)], [handle]);
+    return this.kernels.run("ReadVariableOp", [this.kernels.float32("dtype")], [handle], 1)[0];
   }
 
   private slotsFor(name: string, variable: tf.Variable): Slots {
@@ -118,14 +102,15 @@ export class FusedAdam extends tf.Optimizer {
     const correction2 = Math.sqrt(1 - this.beta2 ** this.steps);
     // beta1_power, beta2_power, lr, beta1, beta2, epsilon: the kernel's scalar inputs, in its order.
     const scalars = [this.beta1 ** this.steps, this.beta2 ** this.steps, this.learningRate, this.beta1, this.beta2, this.epsilon * correction2].map((value) => tf.scalar(value));
-    const attributes = [this.attribute("T", "type", this.backend.binding.TF_FLOAT), this.attribute("use_locking", "bool", false), this.attribute("use_nesterov", "bool", false)];
+    const { kernels } = this;
+    const attributes = [kernels.float32("T"), kernels.bool("use_locking", false), kernels.bool("use_nesterov", false)];
     try {
       for (const [name, gradient] of gradients) {
         if (gradient == null) continue;
         const variable = tf.engine().registeredVariables[name];
         if (!variable) throw new Error(`adam: no variable named ${name}`);
         const slots = this.slotsFor(name, variable);
-        this.backend.executeMultipleOutputs("ResourceApplyAdam", attributes, [slots.value, slots.firstMoment, slots.secondMoment, ...scalars, gradient], 0);
+        kernels.run("ResourceApplyAdam", attributes, [slots.value, slots.firstMoment, slots.secondMoment, ...scalars, gradient], 0);
         const updated = this.read(slots.value);
         variable.assign(updated);
         updated.dispose();
@@ -140,7 +125,7 @@ export class FusedAdam extends tf.Optimizer {
   dispose(): void {
     for (const slots of this.slots.values()) {
       for (const handle of [slots.value, slots.firstMoment, slots.secondMoment]) {
-        this.backend.executeMultipleOutputs("DestroyResourceOp", [this.attribute("ignore_lookup_error", "bool", true)], [handle], 0);
+        this.kernels.run("DestroyResourceOp", [this.kernels.bool("ignore_lookup_error", true)], [handle], 0);
         handle.dispose();
       }
     }
