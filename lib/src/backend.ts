@@ -3,6 +3,7 @@
 // COURSE_BACKEND=<name> forces one. Nothing here writes to stderr: graders and nbconvert treat it as failure.
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
+import "./fused-gradients";
 import { patchWasmBackend } from "./wasm-kernels";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
