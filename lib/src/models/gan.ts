@@ -7,6 +7,7 @@
 // Adam both train.
 import * as tf from "@tensorflow/tfjs";
 import { batchNormalization } from "./batch-norm";
+import { conv2d } from "./conv";
 import type { HiddenActivation } from "./dense";
 
 /** The hidden activations of the MLP generator and discriminator. "leakyRelu" is max(x, 0.2x), DCGAN's slope for D. */
@@ -197,9 +198,9 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {
   let x = tf.layers.reshape({ targetShape: [28, 28, 1], name: "to_28x28x1" }).apply(pixels) as tf.SymbolicTensor;
   x = tf.layers.rescaling({ scale: 2, offset: -1, name: "to_minus1_1" }).apply(x) as tf.SymbolicTensor;
   if (labelMaps) x = tf.layers.concatenate({ axis: -1, name: "image_and_class_maps" }).apply([x, labelMaps]) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ ...conv, filters: f, kernelInitializer: init(0), name: `conv1_${f}` }).apply(x) as tf.SymbolicTensor;
+  x = conv2d({ ...conv, filters: f, kernelInitializer: init(0), name: `conv1_${f}` }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv1_leaky_relu" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;
+  x = conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;
   x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: "conv2_bn" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv2_leaky_relu" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;

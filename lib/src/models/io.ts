@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 // Registers the course's own layer classes, so that models saved with them load.
 import "./batch-norm";
+import "./conv";
 
 /** Resolves to the repository's datasets/ from both lib/src/models and lib/dist/models. */
 export const DATASETS_DIRECTORY = path.resolve(__dirname, "../../../datasets");
