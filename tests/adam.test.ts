@@ -1,17 +1,21 @@
 // The library's Adam: TensorFlow's fused ResourceApplyAdam on the tensorflow backend. It must be tf.train.adam's
-// update (checked against Adam in float64 by hand and against tf.train.adam step by step), leave no tensor behind, and
-// train the course's models along the same loss curves as tf.train.adam for the same seed.
+// update (checked against Adam in float64 by hand and against tf.train.adam step by step) and leave no tensor behind.
+// And the trainers with all of TensorFlow's fused kernels (Adam, batch norm, the activations' gradients) follow the
+// same loss curves for the same seed as with tfjs's own ops.
 import { afterEach, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { loadMnist } from "../lib/src/data/mnist";
 import { denseAutoencoder } from "../lib/src/models/autoencoder";
 import { dcganDiscriminator, dcganGenerator } from "../lib/src/models/gan";
-import { adam, FUSED_ADAM_FLAG, FusedAdam, fusedAdamAvailable } from "../lib/src/training/adam";
+import { mlpVae, pixelLogitBias, VAE_HIDDEN_SIZES } from "../lib/src/models/vae";
+import { FUSED_KERNELS_FLAG, tensorflowKernels } from "../lib/src/tensorflow-kernels";
+import { adam, FusedAdam } from "../lib/src/training/adam";
 import { trainAutoencoder } from "../lib/src/training/autoencoder";
 import { trainGan } from "../lib/src/training/gan";
 import { setLearningRate } from "../lib/src/training/schedule";
+import { trainVae } from "../lib/src/training/vae";
 
-afterEach(() => tf.env().set(FUSED_ADAM_FLAG, true));
+afterEach(() => tf.env().set(FUSED_KERNELS_FLAG, true));
 
 /** Adam in float64, tf.train.adam's form: m̂ / (√v̂ + ε). */
 function adamByHand(w: number[], gradients: number[][], learningRates: number[], beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): number[] {
@@ -32,11 +36,12 @@ function adamByHand(w: number[], gradients: number[][], learningRates: number[],
 describe("adam", () => {
   it("is TensorFlow's fused kernel on the tensorflow backend, and tf.train.adam when the flag is off", () => {
     expect(tf.getBackend()).toBe("tensorflow");
-    expect(fusedAdamAvailable()).toBe(true);
+    expect(tensorflowKernels()).toBeDefined();
     const fused = adam(1e-3);
     // By class name: tf.Optimizer's instanceof accepts any optimizer.
     expect(fused.getClassName()).toBe(FusedAdam.className);
-    tf.env().set(FUSED_ADAM_FLAG, false);
+    tf.env().set(FUSED_KERNELS_FLAG, false);
+    expect(tensorflowKernels()).toBeUndefined();
     const plain = adam(1e-3);
     expect(plain.getClassName()).toBe("Adam");
     [fused, plain].forEach((o) => o.dispose());
@@ -114,34 +119,50 @@ describe("adam", () => {
   });
 });
 
-describe("the trainers with the fused Adam follow tf.train.adam's loss curves for the same seed", () => {
+describe("the trainers with TensorFlow's fused kernels follow the loss curves of tfjs's own ops for the same seed", () => {
   const mnist = loadMnist("train", { limit: 512 });
+  /** The relative differences, value by value, between a run with the fused kernels and one without. */
+  const compare = async (run: () => Promise<number[]>) => {
+    tf.env().set(FUSED_KERNELS_FLAG, false);
+    const plain = await run();
+    tf.env().set(FUSED_KERNELS_FLAG, true);
+    const fused = await run();
+    return { plain, differences: fused.map((value, i) => Math.abs(value - plain[i]) / Math.abs(plain[i])) };
+  };
 
-  it("the Hinton autoencoder (784-1000-500-250-30, ELU): 3 epochs of 8 steps", async () => {
-    const run = async (fused: boolean) => {
-      tf.env().set(FUSED_ADAM_FLAG, fused);
+  it("the Hinton autoencoder (784-1000-500-250-30, ELU, Adam): 3 epochs of 8 steps", async () => {
+    const { plain, differences } = await compare(async () => {
       const { encoder, decoder } = denseAutoencoder({ activation: "elu", codeSize: 30, seed: 1 });
       const { perEpoch } = await trainAutoencoder({ encoder, decoder, images: mnist.images, epochs: 3, batchSize: 64, seed: 1, progress: false });
       encoder.dispose();
       decoder.dispose();
       return perEpoch.map((e) => e.loss);
-    };
-    const [plain, fused] = [await run(false), await run(true)];
+    });
     expect(plain[2]).toBeLessThan(plain[0] - 50); // it learns
-    fused.forEach((loss, i) => expect(Math.abs(loss - plain[i]) / plain[i], `epoch ${i + 1}`).toBeLessThan(1e-4));
+    differences.forEach((d, i) => expect(d, `epoch ${i + 1}`).toBeLessThan(1e-4));
   }, 60_000);
 
-  it("the DCGAN (f = 8): 3 epochs of 8 steps", async () => {
-    const run = async (fused: boolean) => {
-      tf.env().set(FUSED_ADAM_FLAG, fused);
+  it("the MLP VAE (784-500-500-50 tanh, Adam, dynamic binarization): 3 epochs of 8 steps", async () => {
+    const { plain, differences } = await compare(async () => {
+      const { encoder, decoder } = mlpVae({ latentSize: 50, hiddenSizes: VAE_HIDDEN_SIZES, activation: "tanh", outputBias: pixelLogitBias(mnist.images), seed: 1 });
+      const { perEpoch } = await trainVae({ encoder, decoder, images: mnist.images, epochs: 3, batchSize: 64, seed: 1, progress: false });
+      encoder.dispose();
+      decoder.dispose();
+      return perEpoch.flatMap((e) => [e.elbo, e.kl]);
+    });
+    expect(plain[4]).toBeGreaterThan(plain[0] + 20); // the ELBO rises
+    differences.forEach((d, i) => expect(d, `value ${i}`).toBeLessThan(1e-4));
+  }, 60_000);
+
+  it("the DCGAN (f = 8, batch norm, ReLU and leaky ReLU, two Adams): 3 epochs of 8 steps", async () => {
+    const { differences } = await compare(async () => {
       const generator = dcganGenerator({ latentSize: 16, filters: 8, seed: 2 });
       const discriminator = dcganDiscriminator({ filters: 8, seed: 2 });
       const { perEpoch } = await trainGan({ generator, discriminator, images: mnist.images, epochs: 3, batchSize: 64, latentSize: 16, seed: 2, progress: false });
       generator.dispose();
       discriminator.dispose();
       return perEpoch.flatMap((e) => [e.dLoss, e.gLoss]);
-    };
-    const [plain, fused] = [await run(false), await run(true)];
-    fused.forEach((loss, i) => expect(Math.abs(loss - plain[i]) / plain[i], `value ${i}`).toBeLessThan(1e-3));
+    });
+    differences.forEach((d, i) => expect(d, `value ${i}`).toBeLessThan(1e-3));
   }, 60_000);
 });

@@ -4,6 +4,15 @@
 // tensors, tracked and freed like any other; a resource handle comes back as a string tensor (tfjs-node's convention).
 import * as tf from "@tensorflow/tfjs";
 
+/**
+ * The tfjs flag that lets the library use TensorFlow's kernels (default on; COURSE_FUSED_KERNELS=0 in the environment
+ * turns it off). Off, every backend runs tfjs's own ops: `tf.env().set(FUSED_KERNELS_FLAG, false)` compares the two.
+ * It is read when an optimizer is made and on every pass.
+ */
+export const FUSED_KERNELS_FLAG = "COURSE_FUSED_KERNELS";
+const environment = tf.env() as unknown as { flagRegistry: Record<string, unknown> };
+if (!(FUSED_KERNELS_FLAG in environment.flagRegistry)) tf.env().registerFlag(FUSED_KERNELS_FLAG, () => process.env.COURSE_FUSED_KERNELS !== "0");
+
 /** tfjs-node's kernel backend, as far as it is used here. */
 interface NodeBackend {
   binding: {
@@ -29,9 +38,12 @@ export interface TensorflowKernels {
   shape(name: string, value: readonly number[]): KernelAttribute;
 }
 
-/** TensorFlow's kernels when the active backend is tfjs-node's ("tensorflow", also with tfjs-node-gpu); undefined elsewhere. */
+/**
+ * TensorFlow's kernels when the active backend is tfjs-node's ("tensorflow", also with tfjs-node-gpu) and the flag is
+ * on; undefined otherwise.
+ */
 export function tensorflowKernels(): TensorflowKernels | undefined {
-  if (tf.getBackend() !== "tensorflow") return undefined;
+  if (tf.getBackend() !== "tensorflow" || !tf.env().getBool(FUSED_KERNELS_FLAG)) return undefined;
   const backend = tf.backend() as unknown as Partial<NodeBackend>;
   if (typeof backend.executeMultipleOutputs !== "function" || !backend.binding) return undefined;
   const { binding } = backend as NodeBackend;

@@ -2,7 +2,8 @@
 // the bias corrections, the step), each a call into the backend and a pass over memory. On the tensorflow backend
 // (tfjs-node, tfjs-node-gpu), `adam` runs TensorFlow's own fused kernel instead, ResourceApplyAdam: one call and one
 // pass per variable over the weight and its two moments, kept in TensorFlow resource variables. That cut the update of
-// the autoencoder's 2.8 M weights from 60 ms to 8 ms on one core. Elsewhere (wasm, cpu), `adam` is tf.train.adam.
+// the autoencoder's 2.8 M weights from 60 ms to 8 ms on one core. Elsewhere (wasm, cpu, or FUSED_KERNELS_FLAG off),
+// `adam` is tf.train.adam.
 //
 // The update is tf.train.adam's (and PyTorch's): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), w ← w − lr · m̂ / (√v̂ + ε).
 // ResourceApplyAdam computes w ← w − lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε'); with ε' = ε · √(1 − β₂ᵗ) the two
@@ -11,24 +12,11 @@ import * as tf from "@tensorflow/tfjs";
 import { tensorflowKernels, type TensorflowKernels } from "../tensorflow-kernels";
 
 /**
- * The tfjs flag that turns the fused update on (default) or off, for the optimizers created after it is set:
- * `tf.env().set(FUSED_ADAM_FLAG, false)` makes `adam` return tf.train.adam on every backend (to compare the two).
- */
-export const FUSED_ADAM_FLAG = "COURSE_FUSED_ADAM";
-const environment = tf.env() as unknown as { flagRegistry: Record<string, unknown> };
-if (!(FUSED_ADAM_FLAG in environment.flagRegistry)) tf.env().registerFlag(FUSED_ADAM_FLAG, () => true);
-
-/** Whether the fused update can run: TensorFlow's kernels are there (tfjs-node, tfjs-node-gpu) and the flag is on. */
-export function fusedAdamAvailable(): boolean {
-  return tf.env().getBool(FUSED_ADAM_FLAG) && tensorflowKernels() !== undefined;
-}
-
-/**
  * Adam with tf.train.adam's defaults (β₁ 0.9, β₂ 0.999, ε 1e-7) and update; fused into one TensorFlow kernel per
  * variable on the tensorflow backend. setLearningRate works on both kinds.
  */
 export function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): tf.Optimizer {
-  const kernels = tf.env().getBool(FUSED_ADAM_FLAG) ? tensorflowKernels() : undefined;
+  const kernels = tensorflowKernels();
   return kernels ? new FusedAdam(kernels, learningRate, beta1, beta2, epsilon) : tf.train.adam(learningRate, beta1, beta2, epsilon);
 }
 
