@@ -6,8 +6,9 @@
 // real MNIST test images with an MNIST classifier). Reference points from the same code: 10,000 real training images
 // against the test images (the real-vs-real baseline), and the test images with added noise or blur.
 // The targets: an Inception Score of 9.0 or more, and a Fréchet distance within 5× the real-vs-real baseline.
-// Writes build/gan/baselines.json and build/gan/<dcgan|cgan>/ (generator and discriminator weights, result.json),
-// with a checkpoint after every epoch; the course ships them as datasets/gan/, which the notebook loads.
+// Writes build/gan/baselines.json and build/gan/<dcgan|cgan>/ (generator — the moving average of the trained
+// generator's weights unless --average-decay 0 —, generator-trained, discriminator, result.json), with a checkpoint
+// after every epoch; the course ships them as datasets/gan/, which the notebook loads.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {

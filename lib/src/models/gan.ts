@@ -162,13 +162,15 @@ export function dcganGenerator(options: DcganOptions = {}): tf.Sequential {
  * → conv 128, 4×4, stride 2, same (7×7) → batch norm → LeakyReLU 0.2 → flatten (6,272) → dense 1 (the logit).
  *
  * DCGAN puts batch norm in the discriminator except on its input layer, and the dense output has none.
+ * The convolutions and the batch norm are the library's (models/conv.ts, models/batch-norm.ts): tfjs's layers with a
+ * faster training pass on the tensorflow backend; they save and load through the library like tfjs's own.
  * The discriminator step (training/gan.ts) gives D a batch of real rows and a batch of fakes separately, as the
  * DCGAN reference does, so each batch is normalised with its own statistics.
  *
  * The conditional discriminator takes [x, one-hot] (784 + classes columns), as the conditional MLP does. It splits
  * the row with two crops and stacks the one-hot code as `classes` constant feature maps behind the image: the first
- * convolution sees 28×28×(1 + classes). This is the simplest design with tfjs's standard layers, so the model saves
- * and loads like any other. Away from the zero-padded borders, a constant map adds a per-class bias to each of the
+ * convolution sees 28×28×(1 + classes). It needs no layer of its own: the model keeps one input row, as every model
+ * of the course does. Away from the zero-padded borders, a constant map adds a per-class bias to each of the
  * first layer's filters, so the discriminator judges "is this a real digit of class y?" from its first layer on.
  * It costs 16·64·classes weights more. Parameters (unconditional): 1,088 + 131,072 + 512 + 6,273 = 138,945,
  * 256 of them moving statistics.
