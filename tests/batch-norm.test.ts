@@ -67,6 +67,16 @@ describe("batchNormalization (fused on the tensorflow backend)", () => {
     });
   }
 
+  it("leaves a batch of one row to tfjs's pass (no Bessel-corrected variance of one value)", () => {
+    const { fused, plain } = twins([1, 5], 0.9);
+    const x = tf.randomNormal([1, 5], 0, 1, "float32", 9);
+    expect(tf.tidy(() => maxDifference(fused.apply(x, { training: true }) as tf.Tensor, plain.apply(x, { training: true }) as tf.Tensor))).toBe(0);
+    const variance = fused.getWeights()[3].dataSync();
+    expect(Array.from(variance).every(Number.isFinite)).toBe(true);
+    tf.dispose(x);
+    for (const layer of [fused, plain]) layer.weights.forEach((w) => w.dispose());
+  });
+
   it("saves and loads under its own class name, with tfjs's configuration", async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [4] }), batchNormalization({ momentum: 0.9, name: "bn" })] });
     const x = tf.randomNormal([8, 4], 0, 1, "float32", 1);

@@ -41,7 +41,7 @@ function fusedTrainingPass(kernels: TensorflowKernels, x: tf.Tensor4D, gamma: tf
     const count = x.shape[0] * x.shape[1] * x.shape[2];
     // Kept out of customGrad's scope, which frees whatever the forward pass does not return; the caller frees them.
     statistics.mean = tf.keep(mean) as tf.Tensor1D;
-    statistics.variance = tf.keep(unbiasedVariance.mul(count > 1 ? (count - 1) / count : 1)) as tf.Tensor1D;
+    statistics.variance = tf.keep(unbiasedVariance.mul((count - 1) / count)) as tf.Tensor1D;
     (save as tf.GradSaveFunc)([input as tf.Tensor, scale as tf.Tensor, ...reserved]);
     return {
       value: y,
@@ -67,7 +67,9 @@ export class FusedBatchNormalization extends BatchNormalization {
     const rank = input.rank;
     const lastAxis = layer.axis === -1 || layer.axis === rank - 1;
     const kernels = kwargs.training === true ? tensorflowKernels() : undefined;
-    if (!kernels || !lastAxis || (rank !== 2 && rank !== 4) || !layer.center || !layer.scale || input.dtype !== "float32") return super.call(inputs, kwargs);
+    // One value per channel (a batch of one row) has no Bessel-corrected variance: tfjs's own pass handles it.
+    const valuesPerChannel = input.size / input.shape[rank - 1];
+    if (!kernels || !lastAxis || (rank !== 2 && rank !== 4) || !layer.center || !layer.scale || input.dtype !== "float32" || valuesPerChannel < 2) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const channels = input.shape[rank - 1];
       const x = (rank === 4 ? input : input.reshape([input.shape[0], 1, 1, channels])) as tf.Tensor4D;
