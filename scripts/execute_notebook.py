@@ -1,8 +1,8 @@
 """Execute a notebook with the course's TypeScript kernel; report errors, stderr and timings as JSON.
 
 Usage: .venv/bin/python scripts/execute_notebook.py IN.ipynb OUT.ipynb [--timeout SECONDS] [--cwd DIR]
-The JSON summary goes to stdout. Exit status 0 whenever the notebook could be run at all: the
-caller decides what counts as failure (error outputs, stderr streams) from the summary.
+The JSON summary goes to stdout. Exit status 0 whenever the notebook could be started: the caller decides
+what counts as failure (error outputs, stderr streams, a cell that timed out or killed its kernel) from the summary.
 """
 import argparse
 import json
@@ -12,6 +12,41 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+
+def describe_process(pid):
+    """What a stuck kernel is doing, from /proc: its threads' states and the CPU time it has used.
+
+    A kernel that spins in JavaScript shows a running thread and CPU time close to the wall time;
+    one that waits (a lost message, a deadlock) shows sleeping threads and little CPU time.
+    """
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        states = {}
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            name = open(f"/proc/{pid}/task/{task}/comm").read().strip()
+            states.setdefault(fields[0], []).append(name)
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / ticks
+        threads = "; ".join(f"{state}: {', '.join(sorted(names))}" for state, names in sorted(states.items()))
+        return f"kernel pid {pid} has used {cpu:.1f} s of CPU; its threads by state (R running, S sleeping, D waiting on I/O): {threads}"
+    except (OSError, ValueError, IndexError) as error:
+        return f"kernel pid {pid}: its state could not be read ({error})"
+
+
+class DiagnosingClient(NotebookClient):
+    """Notes the kernel's state when a cell times out, before nbclient shuts the kernel down."""
+
+    kernel_state = None
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        self.kernel_state = describe_process(pid) if pid else "the kernel's process id is unknown"
+        return await super()._async_handle_timeout(timeout, cell)
 
 
 def main() -> int:
@@ -35,7 +70,7 @@ def main() -> int:
         finished[cell_index] = time.monotonic()
         statuses[cell_index] = ((execute_reply or {}).get("content") or {}).get("status", "unknown")
 
-    client = NotebookClient(
+    client = DiagnosingClient(
         notebook,
         kernel_name=args.kernel,
         timeout=args.timeout,
@@ -45,11 +80,21 @@ def main() -> int:
         on_cell_executed=on_done,
     )
     begin = time.monotonic()
-    client.execute()
+    errors, stderr, cells = [], [], []
+    try:
+        client.execute()
+    except (CellTimeoutError, DeadKernelError) as failure:
+        # The cell that started and never finished; the outputs so far are kept for the report.
+        stuck = max((i for i in started if i not in finished), default=None)
+        reason = f"did not finish within {args.timeout} s" if isinstance(failure, CellTimeoutError) else "lost its kernel (it died)"
+        if stuck is not None:
+            statuses[stuck] = "timed out" if isinstance(failure, CellTimeoutError) else "kernel died"
+            finished[stuck] = time.monotonic()
+        state = f"; {client.kernel_state}" if client.kernel_state else ""
+        errors.append({"cell": stuck, "ename": type(failure).__name__, "evalue": f"cell {stuck} {reason}{state}"})
     wall = time.monotonic() - begin
     nbformat.write(notebook, args.output)
 
-    errors, stderr, cells = [], [], []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue

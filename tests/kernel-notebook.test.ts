@@ -5,8 +5,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jupyterEnv, venvPython } from "../scripts/course/execute";
+import { executeNotebook, jupyterEnv, outputTexts, venvPython } from "../scripts/course/execute";
 import { ROOT } from "../scripts/course/exercises";
+import { type Notebook, toSourceLines } from "../scripts/course/notebook";
 import { ensureKernelBuilt } from "./kernel-helpers";
 
 const CELLS = [
@@ -109,4 +110,22 @@ describe("a notebook executed with nbconvert", () => {
     expect(error).toMatchObject({ output_type: "error", ename: "TS2322" });
     expect(error.evalue).toContain("cell line 1, column 34"); // `wrong`, as typed: `{ t, chart }` was compiled as `{ t: t, chart: chart }`
   });
+});
+
+describe("the notebook runner (scripts/execute_notebook.py)", () => {
+  it("reports a cell that outlasts the timeout: which cell, and whether the kernel was busy or waiting; the cells before it keep their outputs", () => {
+    const cell = (source: string) => ({ cell_type: "code" as const, metadata: {}, source: toSourceLines(source), outputs: [], execution_count: null });
+    const notebook: Notebook = {
+      cells: [cell('console.log("before")'), cell("while (true) {}"), cell('console.log("after")')],
+      metadata: { kernelspec: { name: "typescript", display_name: "TypeScript", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const summary = executeNotebook(notebook, { name: "stuck", timeoutSeconds: 4, cwd: path.join(ROOT, "notebooks") });
+    expect(summary.errors[0]).toMatchObject({ cell: 1, ename: "CellTimeoutError" });
+    // A spinning loop: a running thread, and CPU time spent.
+    expect(summary.errors[0].evalue).toMatch(/^cell 1 did not finish within 4 s; kernel pid \d+ has used \d+\.\d s of CPU; its threads by state .*R: /);
+    expect(summary.cells.map((c) => c.status)).toEqual(["ok", "timed out", "not run"]);
+    expect(outputTexts(summary.executed)[0]).toBe("before\n");
+  }, 60_000);
 });
