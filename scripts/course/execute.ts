@@ -42,7 +42,10 @@ export function executeNotebook(notebook: Notebook, options: { cwd?: string; tim
     );
     if (run.status !== 0) throw new Error(`executing ${options.name ?? "the notebook"} failed (exit ${run.status}):\n${run.stderr.slice(-3000)}`);
     const summary = JSON.parse(run.stdout) as Omit<ExecutionSummary, "executed">;
-    return { ...summary, executed: JSON.parse(fs.readFileSync(output, "utf8")) as Notebook };
+    // What the kernel logged on its own stderr (lost messages, failed sends) goes with a stuck cell's report.
+    const kernelLog = run.stderr.split("\n").filter((line) => line.startsWith("[kernel]")).slice(-20).join("\n");
+    const errors = summary.errors.map((e) => (e.ename === "CellTimeoutError" && kernelLog ? { ...e, evalue: `${e.evalue}; the kernel's log:\n${kernelLog}` } : e));
+    return { ...summary, errors, executed: JSON.parse(fs.readFileSync(output, "utf8")) as Notebook };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
