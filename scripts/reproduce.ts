@@ -4,6 +4,7 @@ import { CLASSIFIER_FLAGS, DEFAULT_CLASSIFIER_SETTINGS, reproduceClassifier } fr
 import { DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS, reproduceHintonAe } from "./reproduce/hinton-ae";
 import { DEFAULT_GAN_SETTINGS, GAN_CHOICES, GAN_FLAGS, reproduceGan } from "./reproduce/gan";
 import { reproducePca } from "./reproduce/pca";
+import { DEFAULT_RING_SETTINGS, reproduceRing, RING_FLAGS } from "./reproduce/ring";
 import { DEFAULT_VAE_SETTINGS, reproduceVae, VAE_FLAGS } from "./reproduce/vae";
 import { settingsFromFlags } from "./reproduce/command-line";
 
@@ -23,6 +24,8 @@ const figures: Record<string, () => Promise<unknown>> = {
   classifier: () => reproduceClassifier(settingsFromFlags(DEFAULT_CLASSIFIER_SETTINGS, CLASSIFIER_FLAGS), path.join(__dirname, "..", "build", "mnist-classifier")),
   // Notebook 05's DCGAN and conditional GAN (10 epochs each by default), measured with the classifier: build/gan/, to be copied to datasets/gan/.
   gan: () => reproduceGan(settingsFromFlags(DEFAULT_GAN_SETTINGS, GAN_FLAGS, GAN_CHOICES), path.join(__dirname, "..", "build", "gan")),
+  // Notebook 05's mode collapse on the ring and its remedy, three variants × three seeds: build/gan/ring/, to be copied to datasets/gan/ring/.
+  ring: () => reproduceRing(settingsFromFlags(DEFAULT_RING_SETTINGS, RING_FLAGS), path.join(__dirname, "..", "build", "gan", "ring")),
 };
 
 async function main(): Promise<void> {

@@ -12,10 +12,11 @@ import { modeCoverage } from "../lib/src/math/gan";
 import { inceptionScore } from "../lib/src/math/sample-quality";
 import { classifierProbabilities, loadSavedClassifier } from "../lib/src/models/classifier";
 import { mlpDiscriminator } from "../lib/src/models/gan";
-import { loadModel, loadSavedGenerator } from "../lib/src/models/io";
+import { DATASETS_DIRECTORY, loadModel, loadSavedGenerator } from "../lib/src/models/io";
 import { featureStatistics, sampleQuality } from "../lib/src/models/sample-quality";
 import { discriminatorProbabilities, sampleGenerator } from "../lib/src/training/gan";
 import { DEFAULT_GAN_SETTINGS, ganCommand, reproduceGan } from "../scripts/reproduce/gan";
+import { DEFAULT_RING_SETTINGS, reproduceRing } from "../scripts/reproduce/ring";
 
 describe("histogramDensity", () => {
   it("counts each value in its bin, scaled to integrate to the share inside the range", () => {
@@ -161,4 +162,35 @@ describe("npm run reproduce -- gan", () => {
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });
   }, 300_000);
+});
+
+describe("npm run reproduce -- ring", () => {
+  it("trains the three variants from each seed, measures the modes covered after every epoch, and writes what the notebook shows", async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ring-"));
+    const settings = { ...DEFAULT_RING_SETTINGS, epochs: 2, points: 512, batchSize: 64, hidden: [8], seeds: [1, 2], samples: 200 };
+    const result = await reproduceRing(settings, directory, { progress: false });
+    expect(result.command).toBe("npm run reproduce -- ring --epochs 2 --points 512 --batch-size 64 --hidden 8 --seeds 1,2 --samples 200");
+    expect(JSON.parse(fs.readFileSync(path.join(directory, "result.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(result.stepsPerEpoch).toBe(8);
+    expect(result.summary.map((s) => s.variant)).toEqual(["balanced", "G ahead", "G ahead, D sees spread"]);
+    expect(result.runs.map((r) => `${r.variant} ${r.seed}`)).toEqual(["balanced 1", "balanced 2", "G ahead 1", "G ahead 2", "G ahead, D sees spread 1", "G ahead, D sees spread 2"]);
+    for (const run of result.runs) {
+      expect(run.perEpoch.map((e) => e.epoch)).toEqual([1, 2]);
+      expect(run.covered).toBe(run.perEpoch[1].covered);
+      expect(run.covered).toBeGreaterThanOrEqual(0);
+      expect(run.covered).toBeLessThanOrEqual(8);
+      expect(new Set(run.liveTensors).size).toBe(1);
+      // The first seed's runs keep 500 samples (the notebook draws them); 200 were drawn here.
+      expect(run.samples?.length).toBe(run.seed === 1 ? 400 : undefined);
+    }
+    const [balanced] = result.summary;
+    expect(balanced.meanCovered).toBeCloseTo((result.runs[0].covered + result.runs[1].covered) / 2, 2);
+    fs.rmSync(directory, { recursive: true });
+  }, 120_000);
+
+  it("ships a result for the notebook: three seeds per variant, 8 modes at most", () => {
+    const shipped = JSON.parse(fs.readFileSync(path.join(DATASETS_DIRECTORY, "gan", "ring", "result.json"), "utf8")) as Awaited<ReturnType<typeof reproduceRing>>;
+    expect(shipped.command).toMatch(/^npm run reproduce -- ring/);
+    for (const variant of shipped.summary) expect(variant.coveredAtTheEnd).toHaveLength(shipped.settings.seeds.length);
+  });
 });

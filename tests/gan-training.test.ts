@@ -8,6 +8,7 @@ import { loadMnist } from "../lib/src/data/mnist";
 import { gaussianMixture1d } from "../lib/src/data/toy";
 import { conditionalInput, discriminatorLoss, generatorLoss } from "../lib/src/math/gan";
 import { dcganDiscriminator, dcganGenerator, LEAKY_RELU_ALPHA, mlpDiscriminator, mlpGenerator } from "../lib/src/models/gan";
+import { derivedSeed } from "../lib/src/math/elbo";
 import { discriminatorStep, ganStep, generatorStep, sampleGenerator, trainGan } from "../lib/src/training/gan";
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
@@ -233,6 +234,34 @@ describe("a GAN step", () => {
     tf.dispose([x, narrow, fewRows]);
     optimizer.dispose();
     [generator, discriminator, conditional.generator, conditional.discriminator].forEach((m) => m.dispose());
+  });
+});
+
+describe("a GAN step with the generator ahead (generatorSteps)", () => {
+  it("is one D update, then k G updates with their own noise: the same weights as the separate steps, gLoss their mean", () => {
+    const pair = (seed: number) => ({ generator: mlpGenerator({ latentSize: 2, outputSize: 2, hiddenSizes: [8], seed }), discriminator: mlpDiscriminator({ inputSize: 2, hiddenSizes: [8], seed }) });
+    const real = tf.randomNormal([16, 2], 0, 1, "float32", 3) as tf.Tensor2D;
+    const together = pair(4);
+    const separate = pair(4);
+    const optimizers = () => ({ dOptimizer: tf.train.adam(1e-2, 0.5), gOptimizer: tf.train.adam(1e-2, 0.5) });
+    const [a, b] = [optimizers(), optimizers()];
+    const step = ganStep({ ...together, ...a, real, latentSize: 2, generatorSteps: 3, seed: 7 });
+    // The seeds ganStep derives: the first G update's is the one a single update has always had.
+    const d = discriminatorStep({ ...separate, optimizer: b.dOptimizer, real, latentSize: 2, seed: derivedSeed(7, "discriminator") });
+    const gSeeds = [derivedSeed(7, "generator"), derivedSeed(7, "generator", 1), derivedSeed(7, "generator", 2)];
+    const g = gSeeds.map((seed) => generatorStep({ ...separate, optimizer: b.gOptimizer, batchSize: 16, latentSize: 2, seed }));
+    expect(step.dLoss).toBeCloseTo(d.dLoss, 6);
+    expect(step.gLoss).toBeCloseTo((g[0].gLoss + g[1].gLoss + g[2].gLoss) / 3, 6);
+    expect(g[1].gLoss).not.toBeCloseTo(g[0].gLoss, 6); // three different updates, not one thrice
+    for (const model of ["generator", "discriminator"] as const) {
+      snapshot(together[model]).trainable.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(snapshot(separate[model]).trainable[i][j], 6)));
+    }
+    const one = pair(4);
+    expect(() => ganStep({ ...one, ...optimizers(), real, latentSize: 2, generatorSteps: 0 })).toThrow("ganStep: generatorSteps must be a whole number ≥ 1, got 0");
+    expect(() => ganStep({ ...one, ...optimizers(), real, latentSize: 2, generatorSteps: 1.5 })).toThrow(/got 1\.5/);
+    real.dispose();
+    [a, b].forEach((o) => [o.dOptimizer, o.gOptimizer].forEach((x) => x.dispose()));
+    [together, separate, one].forEach((p) => [p.generator, p.discriminator].forEach((m) => m.dispose()));
   });
 });
 

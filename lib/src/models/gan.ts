@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchNormalization } from "./batch-norm";
 import { conv2d } from "./conv";
+import { minibatchStddev } from "./minibatch-stddev";
 import type { HiddenActivation } from "./dense";
 
 /** The hidden activations of the MLP generator and discriminator. "leakyRelu" is max(x, 0.2x), DCGAN's slope for D. */
@@ -35,7 +36,7 @@ function classesOf(fn: string, conditionClasses: number | undefined): number {
  * get seeded Glorot init, seed + index. A leaky ReLU is a layer of its own after a linear dense layer, because
  * tfjs's dense layers have no leaky ReLU activation.
  */
-function mlp(fn: string, name: string, inputSize: number, hiddenSizes: readonly number[], outputs: number, activation: GanActivation, seed: number): tf.Sequential {
+function mlp(fn: string, name: string, inputSize: number, hiddenSizes: readonly number[], outputs: number, activation: GanActivation, seed: number, stddevFeature = false): tf.Sequential {
   checkWhole(fn, "the input size", inputSize, 1);
   const sizes = [...hiddenSizes, outputs];
   const model = tf.sequential({ name });
@@ -43,11 +44,12 @@ function mlp(fn: string, name: string, inputSize: number, hiddenSizes: readonly 
     checkWhole(fn, "every hidden size", units, 1);
     const last = i === sizes.length - 1;
     const leaky = !last && activation === "leakyRelu";
+    if (last && stddevFeature) model.add(minibatchStddev({ name: `${name}_minibatch_stddev`, ...(i === 0 && { inputShape: [inputSize] }) }));
     model.add(
       tf.layers.dense({
         units,
         activation: last || leaky ? "linear" : (activation as HiddenActivation),
-        inputShape: i === 0 ? [inputSize] : undefined,
+        inputShape: i === 0 && model.layers.length === 0 ? [inputSize] : undefined,
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
         name: `${name}_${i + 1}_${units}`,
       }),
@@ -88,14 +90,16 @@ export interface MlpDiscriminatorOptions {
   seed?: number;
   /** Makes it conditional: the input is [x, one-hot] of inputSize + conditionClasses columns. */
   conditionClasses?: number;
+  /** Appends the batch's spread to the last hidden layer's features (models/minibatch-stddev.ts), against mode collapse. */
+  minibatchStddev?: boolean;
 }
 
-/** x (or [x, one-hot]) → hidden layers → one logit. */
+/** x (or [x, one-hot]) → hidden layers (→ the minibatch standard deviation) → one logit. */
 export function mlpDiscriminator(options: MlpDiscriminatorOptions): tf.Sequential {
   const fn = "mlpDiscriminator";
   checkWhole(fn, "inputSize", options.inputSize, 1);
   const classes = classesOf(fn, options.conditionClasses);
-  return mlp(fn, "gan_discriminator", options.inputSize + classes, options.hiddenSizes, 1, options.activation ?? "leakyRelu", (options.seed ?? 1) + 100);
+  return mlp(fn, "gan_discriminator", options.inputSize + classes, options.hiddenSizes, 1, options.activation ?? "leakyRelu", (options.seed ?? 1) + 100, options.minibatchStddev ?? false);
 }
 
 /** Pixels per MNIST row. */

@@ -2,6 +2,7 @@ export * from "./autoencoder";
 export * from "./io";
 export * from "./batch-norm";
 export * from "./conv";
+export * from "./minibatch-stddev";
 export * from "./vae";
 export * from "./classifier";
 export * from "./gan";

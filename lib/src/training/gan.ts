@@ -70,6 +70,11 @@ export interface GanStepOptions extends GanModels {
   real: tf.Tensor2D;
   generatorLossKind?: GeneratorLossKind;
   labelSmoothing?: number;
+  /**
+   * Generator updates after each discriminator update (default 1). More than one trains G against a D that stands
+   * still: the "Helvetica scenario" of Goodfellow's tutorial, in which G maps many z to the point D likes best.
+   */
+  generatorSteps?: number;
   /** Seeds both noise draws (each update draws its own z, as in Algorithm 1). Unseeded without it. */
   seed?: Seed;
 }
@@ -241,17 +246,25 @@ export function generatorStep(options: GeneratorStepOptions): GeneratorStepResul
  */
 export function ganStep(options: GanStepOptions): GanStepResult {
   const { dOptimizer, gOptimizer, real, seed } = options;
+  const generatorSteps = options.generatorSteps ?? 1;
+  if (!Number.isInteger(generatorSteps) || generatorSteps < 1) throw new Error(`ganStep: generatorSteps must be a whole number ≥ 1, got ${generatorSteps}`);
   const d = discriminatorUpdate("ganStep", { ...options, optimizer: dOptimizer, seed: seed === undefined ? undefined : derivedSeed(seed, "discriminator") });
-  let g: tf.Tensor1D;
+  const g: tf.Tensor1D[] = [];
   try {
-    g = generatorUpdate("ganStep", { ...options, optimizer: gOptimizer, batchSize: real.shape[0], seed: seed === undefined ? undefined : derivedSeed(seed, "generator") });
+    for (let k = 0; k < generatorSteps; k++) {
+      // The first update's seed is the one a single update always had: runs with one G step reproduce exactly.
+      const stepSeed = seed === undefined ? undefined : k === 0 ? derivedSeed(seed, "generator") : derivedSeed(seed, "generator", k);
+      g.push(generatorUpdate("ganStep", { ...options, optimizer: gOptimizer, batchSize: real.shape[0], seed: stepSeed }));
+    }
   } catch (error) {
-    d.dispose();
+    tf.dispose([d, ...g]);
     throw error;
   }
-  const values = readAndDispose(tf.concat([d, g]));
-  tf.dispose([d, g]);
-  return { dLoss: values[0], dReal: values[1], dFake: values[2], gLoss: values[3] };
+  const values = readAndDispose(tf.concat([d, ...g]));
+  tf.dispose([d, ...g]);
+  // The generator's loss: the mean over its updates.
+  const gLoss = g.reduce((sum, _, k) => sum + values[3 + 2 * k], 0) / generatorSteps;
+  return { dLoss: values[0], dReal: values[1], dFake: values[2], gLoss };
 }
 
 /** D(x) = σ(logit) for each row of x (with its one-hot code when conditional), batch norm in inference mode: how real D believes each row is. */
@@ -325,6 +338,8 @@ export interface GanTrainingOptions {
   generatorLossKind?: GeneratorLossKind;
   /** One-sided label smoothing of the real targets (default 0). */
   labelSmoothing?: number;
+  /** Generator updates after each discriminator update (default 1; see GanStepOptions). */
+  generatorSteps?: number;
   /** Seeds the shuffles and the noise (default 0). */
   seed?: Seed;
   /** z [m, latentSize] that the generator maps after every epoch, in inference mode: the same m samples epoch after epoch. The caller keeps and disposes it. */
@@ -429,7 +444,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
           const batchLabels = labelBatches ? readAndDispose(labelBatches.batch(context.epoch, context.batch)) : undefined;
           const result = ganStep({
             generator, discriminator, dOptimizer, gOptimizer, real, latentSize, labels: batchLabels,
-            generatorLossKind: options.generatorLossKind, labelSmoothing: options.labelSmoothing, seed: derivedSeed(seed, "step", context.step),
+            generatorLossKind: options.generatorLossKind, labelSmoothing: options.labelSmoothing, generatorSteps: options.generatorSteps, seed: derivedSeed(seed, "step", context.step),
           });
           average?.();
           return { ...result };
