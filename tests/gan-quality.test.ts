@@ -191,6 +191,13 @@ describe("npm run reproduce -- ring", () => {
   it("ships a result for the notebook: three seeds per variant, 8 modes at most", () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(DATASETS_DIRECTORY, "gan", "ring", "result.json"), "utf8")) as Awaited<ReturnType<typeof reproduceRing>>;
     expect(shipped.command).toMatch(/^npm run reproduce -- ring/);
-    for (const variant of shipped.summary) expect(variant.coveredAtTheEnd).toHaveLength(shipped.settings.seeds.length);
+    expect(shipped.summary.map((s) => s.variant)).toEqual(["balanced", "G ahead", "G ahead, D sees spread"]);
+    for (const variant of shipped.summary) {
+      expect(variant.coveredAtTheEnd).toHaveLength(shipped.settings.seeds.length);
+      for (const covered of variant.coveredAtTheEnd) expect(covered >= 0 && covered <= 8).toBe(true);
+    }
+    // The notebook draws the first seed's 500 samples of each variant.
+    const pictured = shipped.runs.filter((run) => run.seed === shipped.settings.seeds[0]);
+    expect(pictured.map((run) => run.samples?.length)).toEqual([1000, 1000, 1000]);
   });
 });

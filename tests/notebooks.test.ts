@@ -88,6 +88,8 @@ describe.each(topics())("notebook of %s", (topic) => {
       const ringTensors = /live tensors stayed at ([\d, ]+) after each epoch/.exec(all)?.[1].split(", ").map(Number) ?? [];
       expect(ringTensors).toHaveLength(8);
       expect(new Set(ringTensors).size).toBe(1);
+      // The shipped collapse-and-remedy comparison is shown, with the command that made it.
+      expect(all).toContain("Mode collapse and the minibatch standard deviation (npm run reproduce -- ring)");
     }
   }, 900_000);
 
