@@ -27,7 +27,8 @@ def describe_process(pid):
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            name = open(f"/proc/{pid}/task/{task}/comm").read().strip()
+            with open(f"/proc/{pid}/task/{task}/comm") as comm:
+                name = comm.read().strip()
             states.setdefault(fields[0], []).append(name)
         with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()

@@ -254,7 +254,8 @@ describe("a GAN step with the generator ahead (generatorSteps)", () => {
     expect(step.gLoss).toBeCloseTo((g[0].gLoss + g[1].gLoss + g[2].gLoss) / 3, 6);
     expect(g[1].gLoss).not.toBeCloseTo(g[0].gLoss, 6); // three different updates, not one thrice
     for (const model of ["generator", "discriminator"] as const) {
-      snapshot(together[model]).trainable.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(snapshot(separate[model]).trainable[i][j], 6)));
+      const expected = snapshot(separate[model]).trainable;
+      snapshot(together[model]).trainable.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 6)));
     }
     const one = pair(4);
     expect(() => ganStep({ ...one, ...optimizers(), real, latentSize: 2, generatorSteps: 0 })).toThrow("ganStep: generatorSteps must be a whole number ≥ 1, got 0");

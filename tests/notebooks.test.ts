@@ -11,8 +11,8 @@ import { readNotebook } from "../scripts/course/notebook";
 const timings: Record<string, number> = {};
 /** Each notebook's time budget on the course's 2-core machine, headless, from its issue. */
 const BUDGET_SECONDS: Record<string, number> = { pca: 60, convolution: 60, autoencoders: 240, vae: 240, gan: 300 };
-/** No cell may outlast its notebook's budget: a stuck cell fails the test then, naming the cell and the kernel's state. */
-const cellTimeout = (topic: string) => BUDGET_SECONDS[topic] ?? 240;
+/** A notebook's budget; no cell may outlast it either: a stuck cell fails the test then, naming the cell and the kernel's state. */
+const budgetSeconds = (topic: string) => BUDGET_SECONDS[topic] ?? 240;
 
 function expectClean(summary: ExecutionSummary): void {
   expect(summary.errors, JSON.stringify(summary.errors)).toEqual([]);
@@ -46,10 +46,10 @@ describe.each(topics())("notebook of %s", (topic) => {
   const name = path.basename(notebookFor(topic), ".ipynb");
 
   it("answer-key edition: runs clean, every check passes, no tensor left alive", () => {
-    const summary = executeOnceMoreIfStuck(answerKeyNotebook(topic), { name: `${name}-answer-key`, timeoutSeconds: cellTimeout(topic) });
+    const summary = executeOnceMoreIfStuck(answerKeyNotebook(topic), { name: `${name}-answer-key`, timeoutSeconds: budgetSeconds(topic) });
     recordTiming(`${name} (answer key)`, summary.wall_seconds);
     expectClean(summary);
-    expect(summary.wall_seconds, `the answer key ran longer than its ${BUDGET_SECONDS[topic]} s budget`).toBeLessThan(BUDGET_SECONDS[topic] ?? 240);
+    expect(summary.wall_seconds, `the answer key ran longer than its ${budgetSeconds(topic)} s budget`).toBeLessThan(budgetSeconds(topic));
     const texts = outputTexts(summary.executed);
     const checks = summary.executed.cells.map((cell, i) => ({ cell, text: texts[i] })).filter(({ cell }) => cell.metadata.course?.check);
     expect(checks.length).toBeGreaterThan(0);
@@ -94,10 +94,10 @@ describe.each(topics())("notebook of %s", (topic) => {
   }, 900_000);
 
   it("student edition: runs clean, checks say what is not implemented", () => {
-    const summary = executeOnceMoreIfStuck(readNotebook(notebookFor(topic)), { name: `${name}-student`, timeoutSeconds: cellTimeout(topic) });
+    const summary = executeOnceMoreIfStuck(readNotebook(notebookFor(topic)), { name: `${name}-student`, timeoutSeconds: budgetSeconds(topic) });
     recordTiming(`${name} (student)`, summary.wall_seconds);
     expectClean(summary);
-    expect(summary.wall_seconds, `the student edition ran longer than its ${BUDGET_SECONDS[topic]} s budget`).toBeLessThan(BUDGET_SECONDS[topic] ?? 240);
+    expect(summary.wall_seconds, `the student edition ran longer than its ${budgetSeconds(topic)} s budget`).toBeLessThan(budgetSeconds(topic));
     const texts = outputTexts(summary.executed).join("\n");
     expect(texts).toContain("not implemented yet");
     expect(texts).not.toMatch(/✗/);
