@@ -30,8 +30,13 @@ export interface GanSettings {
   models: "both" | GanModelName;
   epochs: number;
   batchSize: number;
-  /** The networks' width f (see DcganOptions). */
+  /** The discriminator's width f (see DcganOptions), and the generator's unless generatorFilters is set. */
   filters: number;
+  /**
+   * The generator's width f, or 0 for the same as `filters`. The generator carries the harder job (it has to draw every
+   * digit from one z), and a wider one learned faster per epoch in two-epoch probes; its steps cost more (see README).
+   */
+  generatorFilters: number;
   latentSize: number;
   learningRate: number;
   beta1: number;
@@ -46,10 +51,10 @@ export interface GanSettings {
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", epochs: 10, batchSize: 128, filters: 32, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", epochs: "epochs", batchSize: "batch-size", filters: "filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
+  models: "models", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
 };
 
 export const GAN_CHOICES = { models: ["both", ...GAN_MODELS] } as const;
@@ -108,6 +113,7 @@ function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: 
 export async function reproduceGan(settings: GanSettings, outDir: string, limits: RunLimits = {}) {
   if (!(settings.averageDecay === 0 || (settings.averageDecay > 0 && settings.averageDecay < 1))) throw new Error(`--average-decay must be 0 (no average) or in (0, 1), e.g. 0.999, got ${settings.averageDecay}`);
   if (settings.samples < 20) throw new Error(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
+  if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new Error(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
   const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
   const train = loadMnist("train", { limit: limits.trainLimit });
@@ -148,9 +154,10 @@ interface Shared {
 async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
   const conditional = name === "cgan";
   const modelOptions = { filters: settings.filters, seed: settings.seed, ...(conditional && { conditionClasses: 10 }) };
-  const generator = dcganGenerator({ ...modelOptions, latentSize: settings.latentSize });
+  const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize };
+  const generator = dcganGenerator(generatorOptions);
   const discriminator = dcganDiscriminator(modelOptions);
-  const average = settings.averageDecay > 0 ? dcganGenerator({ ...modelOptions, latentSize: settings.latentSize }) : undefined;
+  const average = settings.averageDecay > 0 ? dcganGenerator(generatorOptions) : undefined;
   // What ships as `generator` and what the figures measure: the average when there is one.
   const shipped = average ?? generator;
   const dir = path.join(outDir, name);
