@@ -10,8 +10,9 @@ import { gaussianBlur, mnistTensors } from "../lib/src/data";
 import { histogramDensity } from "../lib/src/math/histogram";
 import { modeCoverage } from "../lib/src/math/gan";
 import { inceptionScore } from "../lib/src/math/sample-quality";
+import { countParameters } from "../lib/src/models/autoencoder";
 import { classifierProbabilities, loadSavedClassifier } from "../lib/src/models/classifier";
-import { mlpDiscriminator } from "../lib/src/models/gan";
+import { dcganDiscriminator, dcganGenerator, mlpDiscriminator } from "../lib/src/models/gan";
 import { DATASETS_DIRECTORY, loadModel, loadSavedGenerator } from "../lib/src/models/io";
 import { featureStatistics, sampleQuality } from "../lib/src/models/sample-quality";
 import { discriminatorProbabilities, sampleGenerator } from "../lib/src/training/gan";
@@ -155,10 +156,18 @@ describe("npm run reproduce -- gan", () => {
     }
     // A second run for one model reuses the baselines of the first (same rows, seed and test set).
     const written = fs.statSync(path.join(directory, "baselines.json")).mtimeMs;
-    await reproduceGan({ ...settings, models: "cgan", averageDecay: 0 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    // It also takes a generator wider than the discriminator.
+    await reproduceGan({ ...settings, models: "cgan", averageDecay: 0, generatorFilters: 6 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
     expect(fs.statSync(path.join(directory, "baselines.json")).mtimeMs).toBe(written);
     const unaveraged = JSON.parse(fs.readFileSync(path.join(directory, "cgan", "result.json"), "utf8"));
     expect([unaveraged.generator, unaveraged.perEpoch[0].trainedGenerator]).toEqual(["generator: the trained generator", undefined]);
+    expect(unaveraged.command).toBe("npm run reproduce -- gan --models cgan --epochs 1 --batch-size 32 --filters 4 --generator-filters 6 --average-decay 0 --samples 40");
+    const [wide, narrow] = [6, 4].map((filters) => dcganGenerator({ filters, latentSize: 100, conditionClasses: 10 }));
+    const discriminator = dcganDiscriminator({ filters: 4, conditionClasses: 10 });
+    expect(unaveraged.parameters).toEqual({ generator: countParameters(wide), discriminator: countParameters(discriminator) });
+    expect(countParameters(wide)).toBeGreaterThan(countParameters(narrow));
+    for (const model of [wide, narrow, discriminator]) model.dispose();
+    await expect(reproduceGan({ ...settings, generatorFilters: 2.5 }, directory)).rejects.toThrow(/--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got 2\.5/);
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });
   }, 300_000);
