@@ -15,9 +15,9 @@ import { classifierProbabilities, loadSavedClassifier } from "../lib/src/models/
 import { dcganDiscriminator, dcganGenerator, mlpDiscriminator } from "../lib/src/models/gan";
 import { DATASETS_DIRECTORY, loadModel, loadSavedGenerator } from "../lib/src/models/io";
 import { featureStatistics, sampleQuality } from "../lib/src/models/sample-quality";
-import { discriminatorProbabilities, sampleGenerator } from "../lib/src/training/gan";
+import { discriminatorProbabilities, ringCoverage, sampleGenerator } from "../lib/src/training/gan";
 import { DEFAULT_GAN_SETTINGS, ganCommand, reproduceGan } from "../scripts/reproduce/gan";
-import { DEFAULT_RING_SETTINGS, reproduceRing } from "../scripts/reproduce/ring";
+import { DEFAULT_RING_SETTINGS, RING_VARIANTS, reproduceRing } from "../scripts/reproduce/ring";
 
 describe("histogramDensity", () => {
   it("counts each value in its bin, scaled to integrate to the share inside the range", () => {
@@ -54,6 +54,24 @@ describe("modeCoverage", () => {
     expect(modeCoverage(points, means, 0.02, { minShare: 0.005 }).covered).toBe(3);
     expect(modeCoverage(points, means, 0.02, { radius: 4 }).counts[2]).toBe(30);
     expect(() => modeCoverage([1, 2, 3], means, 0.02)).toThrow(/row-major/);
+  });
+});
+
+describe("ringCoverage", () => {
+  it("samples a 2-D generator and measures its coverage of the default ring's modes", () => {
+    // G(z) = (2, 0) + 0.01 z: every sample within 3σ (0.06) of the first mode, unless |z| > 6.
+    const generator = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], weights: [tf.tensor2d([[0.01, 0], [0, 0.01]]), tf.tensor1d([2, 0])] })] });
+    const coverage = ringCoverage(generator, 500, 3);
+    expect(coverage.samples).toHaveLength(1000);
+    expect(coverage.counts).toEqual([500, 0, 0, 0, 0, 0, 0, 0]);
+    expect([coverage.covered, coverage.highQuality]).toEqual([1, 1]);
+    expect(ringCoverage(generator, 500, 3).samples).toEqual(coverage.samples);
+    const threeD = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] })] });
+    const before = tf.memory().numTensors;
+    expect(() => ringCoverage(threeD, 10, 3)).toThrow(/must make 2-D points, it makes 3 values/);
+    expect(tf.memory().numTensors).toBe(before);
+    generator.dispose();
+    threeD.dispose();
   });
 });
 
@@ -176,12 +194,13 @@ describe("npm run reproduce -- gan", () => {
 describe("npm run reproduce -- ring", () => {
   it("trains the three variants from each seed, measures the modes covered after every epoch, and writes what the notebook shows", async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ring-"));
-    const settings = { ...DEFAULT_RING_SETTINGS, epochs: 2, points: 512, batchSize: 64, hidden: [8], seeds: [1, 2], samples: 200 };
+    const settings = { ...DEFAULT_RING_SETTINGS, epochs: 2, points: 512, batchSize: 64, generatorSteps: 3, hidden: [8], seeds: [1, 2], samples: 200 };
     const result = await reproduceRing(settings, directory, { progress: false });
-    expect(result.command).toBe("npm run reproduce -- ring --epochs 2 --points 512 --batch-size 64 --hidden 8 --seeds 1,2 --samples 200");
+    expect(result.command).toBe("npm run reproduce -- ring --epochs 2 --points 512 --batch-size 64 --generator-steps 3 --hidden 8 --seeds 1,2 --samples 200");
     expect(JSON.parse(fs.readFileSync(path.join(directory, "result.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(result)));
     expect(result.stepsPerEpoch).toBe(8);
     expect(result.summary.map((s) => s.variant)).toEqual(["balanced", "G ahead", "G ahead, D sees spread"]);
+    expect(result.summary.map((s) => s.description)).toEqual(["one G update per D update", "3 G updates per D update", "3 G updates per D update, with the minibatch standard deviation in D"]);
     expect(result.runs.map((r) => `${r.variant} ${r.seed}`)).toEqual(["balanced 1", "balanced 2", "G ahead 1", "G ahead 2", "G ahead, D sees spread 1", "G ahead, D sees spread 2"]);
     for (const run of result.runs) {
       expect(run.perEpoch.map((e) => e.epoch)).toEqual([1, 2]);
@@ -201,6 +220,7 @@ describe("npm run reproduce -- ring", () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(DATASETS_DIRECTORY, "gan", "ring", "result.json"), "utf8")) as Awaited<ReturnType<typeof reproduceRing>>;
     expect(shipped.command).toMatch(/^npm run reproduce -- ring/);
     expect(shipped.summary.map((s) => s.variant)).toEqual(["balanced", "G ahead", "G ahead, D sees spread"]);
+    expect(shipped.summary.map((s) => s.description)).toEqual(RING_VARIANTS.map((v) => v.describe(shipped.settings.generatorSteps)));
     for (const variant of shipped.summary) {
       expect(variant.coveredAtTheEnd).toHaveLength(shipped.settings.seeds.length);
       for (const covered of variant.coveredAtTheEnd) expect(covered >= 0 && covered <= 8).toBe(true);

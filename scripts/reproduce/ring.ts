@@ -10,7 +10,7 @@
 // every epoch. Writes build/gan/ring/result.json; the course ships it as datasets/gan/ring/, which the notebook shows.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { mlpDiscriminator, mlpGenerator, modeCoverage, ringMeans, ringOfGaussians, sampleGenerator, trainGan } from "../../lib/src";
+import { mlpDiscriminator, mlpGenerator, ringCoverage, ringOfGaussians, trainGan } from "../../lib/src";
 import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
 
 export interface RingSettings {
@@ -33,13 +33,11 @@ export const RING_FLAGS: Record<keyof RingSettings, string> = {
 };
 
 export const RING_VARIANTS = [
-  { name: "balanced", description: "one G update per D update", aheadOfD: false, minibatchStddev: false },
-  { name: "G ahead", description: "G updated several times per D update", aheadOfD: true, minibatchStddev: false },
-  { name: "G ahead, D sees spread", description: "the same, with the minibatch standard deviation in D", aheadOfD: true, minibatchStddev: true },
+  { name: "balanced", describe: () => "one G update per D update", aheadOfD: false, minibatchStddev: false },
+  { name: "G ahead", describe: (steps: number) => `${steps} G updates per D update`, aheadOfD: true, minibatchStddev: false },
+  { name: "G ahead, D sees spread", describe: (steps: number) => `${steps} G updates per D update, with the minibatch standard deviation in D`, aheadOfD: true, minibatchStddev: true },
 ] as const;
 
-/** The ring's geometry (ringOfGaussians' defaults): 8 modes of standard deviation 0.02 on a circle of radius 2. */
-const MODE_STD = 0.02;
 const PICTURED_SAMPLES = 500;
 
 interface RingRun {
@@ -72,12 +70,9 @@ export async function reproduceRing(settings: RingSettings, outDir: string, limi
           generator, discriminator, images: rows, epochs: settings.epochs, batchSize: settings.batchSize, latentSize: 2, learningRate: settings.learningRate,
           generatorSteps: variant.aheadOfD ? settings.generatorSteps : 1, seed: seed + 1, label: `ring, ${variant.name}, seed ${seed}`, progress: limits.progress,
           afterEpoch: (epoch) => {
-            const samples = sampleGenerator(generator, settings.samples, { seed: 5 });
-            const values = samples.dataSync();
-            const coverage = modeCoverage(values, ringMeans(), MODE_STD);
-            samples.dispose();
+            const coverage = ringCoverage(generator, settings.samples, 5);
             // The first seed's last samples, for the notebook's picture of each variant.
-            if (seed === settings.seeds[0] && epoch === settings.epochs - 1) pictured = Array.from(values.subarray(0, 2 * PICTURED_SAMPLES), (v) => Math.round(v * 1000) / 1000);
+            if (seed === settings.seeds[0] && epoch === settings.epochs - 1) pictured = Array.from(coverage.samples.subarray(0, 2 * PICTURED_SAMPLES), (v) => Math.round(v * 1000) / 1000);
             perEpoch.push({ epoch: epoch + 1, covered: coverage.covered, highQuality: rounded(coverage.highQuality, 3)! });
           },
         });
@@ -92,7 +87,7 @@ export async function reproduceRing(settings: RingSettings, outDir: string, limi
   }
   const summary = RING_VARIANTS.map((variant) => {
     const mine = runs.filter((run) => run.variant === variant.name);
-    return { variant: variant.name, description: variant.description, coveredAtTheEnd: mine.map((run) => run.covered), meanCovered: rounded(mine.reduce((sum, run) => sum + run.covered, 0) / mine.length, 2) };
+    return { variant: variant.name, description: variant.describe(settings.generatorSteps), coveredAtTheEnd: mine.map((run) => run.covered), meanCovered: rounded(mine.reduce((sum, run) => sum + run.covered, 0) / mine.length, 2) };
   });
   const result = {
     figure: "mode collapse on the ring of 8 Gaussians: modes covered at the end of training, by variant and seed",

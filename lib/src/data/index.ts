@@ -11,6 +11,7 @@ export {
   mixtureDensity1d,
   gaussianMixture2d,
   ringMeans,
+  RING_MODE_STD,
   ringOfGaussians,
   type ToyData,
   type SwissRollData,

@@ -182,9 +182,12 @@ export function ringMeans(modes = 8, radius = 2): number[][] {
   });
 }
 
+/** The standard deviation of each mode of the ring of Gaussians, by default. */
+export const RING_MODE_STD = 0.02;
+
 /** The standard mode-collapse toy: equal Gaussians evenly spaced on a circle; labels are the modes. */
 export function ringOfGaussians(n: number, options: { seed: Seed; modes?: number; radius?: number; std?: number }): ToyData {
-  const { seed, modes = 8, radius = 2, std = 0.02 } = options;
+  const { seed, modes = 8, radius = 2, std = RING_MODE_STD } = options;
   const data = gaussianMixture2d(n, { seed, means: ringMeans(modes, radius), std });
   return { ...data, name: `ring of ${modes} Gaussians` };
 }

@@ -4,9 +4,9 @@
 // Adam with β₁ = 0.5 and a learning rate of 2e-4 by default (DCGAN's). The noise is z ~ N(0, I).
 import * as tf from "@tensorflow/tfjs";
 import { adam } from "./adam";
-import type { Seed } from "../data";
+import { RING_MODE_STD, ringMeans, type Seed } from "../data";
 import { derivedSeed } from "../math/elbo";
-import { conditionalInput, discriminatorLoss, generatorLoss, type GeneratorLossKind } from "../math/gan";
+import { conditionalInput, discriminatorLoss, generatorLoss, modeCoverage, type GeneratorLossKind, type ModeCoverage } from "../math/gan";
 import { inputColumns } from "../models/gan";
 import { minibatches, passesOver, trainingLoop, type TrainingHistory } from "./loop";
 import { setLearningRate } from "./schedule";
@@ -298,6 +298,21 @@ export function sampleGenerator(generator: tf.LayersModel, count: number, option
   } finally {
     noise.dispose();
   }
+}
+
+/**
+ * How a 2-D generator covers the modes of ringOfGaussians' default ring (8 modes of standard deviation 0.02 on a circle
+ * of radius 2): modeCoverage of `count` samples from `seed`, in inference mode, with the samples (row-major [x0, y0, …]).
+ */
+export function ringCoverage(generator: tf.LayersModel, count: number, seed: Seed): ModeCoverage & { samples: Float32Array } {
+  const drawn = sampleGenerator(generator, count, { seed });
+  if (drawn.shape[1] !== 2) {
+    drawn.dispose();
+    throw new Error(`ringCoverage: the generator must make 2-D points, it makes ${drawn.shape[1]} values per sample`);
+  }
+  const samples = drawn.dataSync() as Float32Array;
+  drawn.dispose();
+  return { samples, ...modeCoverage(samples, ringMeans(), RING_MODE_STD) };
 }
 
 function latentFor(fn: string, generator: tf.LayersModel, count: number, options: SampleGeneratorOptions): tf.Tensor2D {
