@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadMnist, mnistTensors } from "../lib/src/data";
 import { frechetDistance, gaussianStatistics, inceptionScore, symmetricSquareRoot, type GaussianStatistics } from "../lib/src/math/sample-quality";
 import {
-  CLASSIFIER_FEATURES_LAYER, classifierAccuracy, classifierFeatures, classifierLogits, classifierProbabilities, loadSavedClassifier, mnistClassifier,
+  CLASSIFIER_FEATURES_LAYER, classifierAccuracy, classifierFeatures, classifierFeaturesAndProbabilities, classifierLogits, classifierProbabilities, loadSavedClassifier, mnistClassifier,
 } from "../lib/src/models/classifier";
 import { trainClassifier } from "../lib/src/training/classifier";
 import { classifierCommand, DEFAULT_CLASSIFIER_SETTINGS, reproduceClassifier } from "../scripts/reproduce/classifier";
@@ -176,6 +176,14 @@ describe("the MNIST classifier", () => {
     sums.forEach((s) => expect(s).toBeCloseTo(1, 5));
     const predicted = tf.softmax(model.predict(x) as tf.Tensor2D);
     expect(tf.max(tf.abs(probabilities.sub(predicted))).dataSync()[0]).toBeLessThan(1e-6);
+    // Both from one pass: the same as each on its own.
+    const beforeBoth = tf.memory().numTensors;
+    const both = classifierFeaturesAndProbabilities(model, x, 3);
+    expect(tf.memory().numTensors).toBe(beforeBoth + 2);
+    expect(both.features.shape).toEqual([7, 256]);
+    expect(tf.max(tf.abs(both.features.sub(features))).dataSync()[0]).toBeLessThan(1e-6);
+    expect(tf.max(tf.abs(both.probabilities.sub(probabilities))).dataSync()[0]).toBeLessThan(1e-6);
+    tf.dispose([both.features, both.probabilities]);
     // Seeded dropout: the same seed gives the same mask, another seed another one; without training it is off.
     const train = (seed: number) => classifierLogits(model, x, { training: true, dropoutSeed: seed }).dataSync();
     expect(Array.from(train(5))).toEqual(Array.from(train(5)));

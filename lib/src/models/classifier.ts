@@ -97,6 +97,28 @@ export function classifierProbabilities(model: tf.LayersModel, x: tf.Tensor2D, b
   return inBatches("classifierProbabilities", x, batchSize, (batch) => tf.softmax(classifierLogits(model, batch)) as tf.Tensor2D);
 }
 
+/**
+ * classifierFeatures and classifierProbabilities from one pass over the rows of x: the layers after the features run on
+ * the features (for sample quality, which needs both).
+ */
+export function classifierFeaturesAndProbabilities(model: tf.LayersModel, x: tf.Tensor2D, batchSize = 500): { features: tf.Tensor2D; probabilities: tf.Tensor2D } {
+  const fn = "classifierFeaturesAndProbabilities";
+  const layers = computingLayers(model);
+  const split = featuresIndex(fn, model) + 1;
+  const run = (input: tf.Tensor, part: tf.layers.Layer[]) => part.reduce<tf.Tensor>((out, layer) => layer.apply(out, { training: false }) as tf.Tensor, input) as tf.Tensor2D;
+  let width = 0;
+  const both = inBatches(fn, x, batchSize, (batch) => {
+    const features = run(batch, layers.slice(0, split));
+    width = features.shape[1];
+    return tf.concat([features, tf.softmax(run(features, layers.slice(split)))], 1) as tf.Tensor2D;
+  });
+  try {
+    return { features: both.slice([0, 0], [-1, width]), probabilities: both.slice([0, width], [-1, -1]) };
+  } finally {
+    both.dispose();
+  }
+}
+
 /** The share of the rows of x whose most probable class is their label. */
 export function classifierAccuracy(model: tf.LayersModel, x: tf.Tensor2D, labels: ArrayLike<number> | tf.Tensor1D, batchSize = 500): number {
   const truth = "dataSync" in labels ? labels.dataSync() : labels;

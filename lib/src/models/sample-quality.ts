@@ -4,7 +4,7 @@
 // that sampling noise alone gives), and test images degraded by noise or blur.
 import * as tf from "@tensorflow/tfjs";
 import { frechetDistance, gaussianStatistics, inceptionScore, type GaussianStatistics, type InceptionScore } from "../math/sample-quality";
-import { classifierFeatures, classifierProbabilities } from "./classifier";
+import { classifierFeatures, classifierFeaturesAndProbabilities } from "./classifier";
 
 /** The Gaussian statistics of the classifier's penultimate features of the rows of x ([n, 784] pixels in [0, 1]). */
 export function featureStatistics(classifier: tf.LayersModel, x: tf.Tensor2D): GaussianStatistics {
@@ -31,10 +31,10 @@ export interface SampleQuality {
  * the baselines should have as many rows (e.g. 10,000 each against the 10,000 test images).
  */
 export function sampleQuality(classifier: tf.LayersModel, x: tf.Tensor2D, reference: GaussianStatistics): SampleQuality {
-  const probabilities = classifierProbabilities(classifier, x);
+  const { features, probabilities } = classifierFeaturesAndProbabilities(classifier, x);
   try {
-    return { frechetDistance: frechetDistance(featureStatistics(classifier, x), reference), inceptionScore: inceptionScore(probabilities), count: x.shape[0] };
+    return { frechetDistance: frechetDistance(gaussianStatistics(features), reference), inceptionScore: inceptionScore(probabilities), count: x.shape[0] };
   } finally {
-    probabilities.dispose();
+    tf.dispose([features, probabilities]);
   }
 }
