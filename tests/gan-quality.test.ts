@@ -128,6 +128,12 @@ describe("sample quality of real images, and the shipped GANs", () => {
     const probabilities = classifierProbabilities(model, test.x);
     expect(quality.inceptionScore.mean).toBeCloseTo(inceptionScore(probabilities).mean, 10);
     expect(quality.count).toBe(1000);
+    // The digits as the classifier reads them: its accuracy is 99.5 %, so within a few of the labels' counts.
+    const labels = Array.from(test.y.dataSync());
+    expect(quality.classCounts.reduce((a, b) => a + b, 0)).toBe(1000);
+    quality.classCounts.forEach((count, digit) => expect(Math.abs(count - labels.filter((l) => l === digit).length)).toBeLessThanOrEqual(5));
+    const predicted = Array.from(probabilities.argMax(1).dataSync() as Int32Array);
+    expect(quality.classCounts).toEqual(quality.classCounts.map((_, digit) => predicted.filter((p) => p === digit).length));
     tf.dispose([probabilities, test.x, test.y]);
     model.dispose();
   });
@@ -160,6 +166,7 @@ describe("npm run reproduce -- gan", () => {
       expect(saved.complete).toBe(true);
       expect(saved.perEpoch).toHaveLength(1);
       expect(saved.perEpoch[0].inceptionScore).toBeGreaterThanOrEqual(1);
+      expect(saved.perEpoch[0].classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(40);
       // The moving average ships as the generator; the trained generator beside it, measured too.
       expect(saved.perEpoch[0].trainedGenerator.inceptionScore).toBeGreaterThanOrEqual(1);
       expect(saved.generator).toMatch(/moving average .*decay 0\.999 per step/);

@@ -23,6 +23,11 @@ export interface SampleQuality {
   inceptionScore: InceptionScore;
   /** How many rows were measured. */
   count: number;
+  /**
+   * How many rows the classifier reads as each class (its most probable one): an unconditional generator's balance
+   * over the digits, which the Inception Score rewards and the Fréchet distance sees in the features' mean.
+   */
+  classCounts: number[];
 }
 
 /**
@@ -33,7 +38,10 @@ export interface SampleQuality {
 export function sampleQuality(classifier: tf.LayersModel, x: tf.Tensor2D, reference: GaussianStatistics): SampleQuality {
   const { features, probabilities } = classifierFeaturesAndProbabilities(classifier, x);
   try {
-    return { frechetDistance: frechetDistance(gaussianStatistics(features), reference), inceptionScore: inceptionScore(probabilities), count: x.shape[0] };
+    const classCounts = new Array<number>(probabilities.shape[1]).fill(0);
+    const predicted = tf.tidy(() => probabilities.argMax(1).dataSync());
+    for (const label of predicted) classCounts[label]++;
+    return { frechetDistance: frechetDistance(gaussianStatistics(features), reference), inceptionScore: inceptionScore(probabilities), count: x.shape[0], classCounts };
   } finally {
     tf.dispose([features, probabilities]);
   }
