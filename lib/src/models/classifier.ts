@@ -86,10 +86,15 @@ function featuresIndex(fn: string, model: tf.LayersModel): number {
   return index;
 }
 
+/** The layers applied in turn to input, in inference mode (no dropout). */
+function applyLayers(layers: tf.layers.Layer[], input: tf.Tensor): tf.Tensor2D {
+  return layers.reduce<tf.Tensor>((out, layer) => layer.apply(out, { training: false }) as tf.Tensor, input) as tf.Tensor2D;
+}
+
 /** The penultimate activations (the 256 ReLU units of the "features" layer, no dropout) of the rows of x: [n, 256]. */
 export function classifierFeatures(model: tf.LayersModel, x: tf.Tensor2D, batchSize = 500): tf.Tensor2D {
   const layers = computingLayers(model).slice(0, featuresIndex("classifierFeatures", model) + 1);
-  return inBatches("classifierFeatures", x, batchSize, (batch) => layers.reduce<tf.Tensor>((out, layer) => layer.apply(out, { training: false }) as tf.Tensor, batch) as tf.Tensor2D);
+  return inBatches("classifierFeatures", x, batchSize, (batch) => applyLayers(layers, batch));
 }
 
 /** p(y|x) = softmax(logits) of the rows of x: [n, 10], each row summing to 1. */
@@ -105,12 +110,12 @@ export function classifierFeaturesAndProbabilities(model: tf.LayersModel, x: tf.
   const fn = "classifierFeaturesAndProbabilities";
   const layers = computingLayers(model);
   const split = featuresIndex(fn, model) + 1;
-  const run = (input: tf.Tensor, part: tf.layers.Layer[]) => part.reduce<tf.Tensor>((out, layer) => layer.apply(out, { training: false }) as tf.Tensor, input) as tf.Tensor2D;
-  let width = 0;
+  const [upToFeatures, head] = [layers.slice(0, split), layers.slice(split)];
+  // The features layer's units: where the features end in each concatenated row.
+  const width = (upToFeatures[split - 1].outputShape as number[])[1];
   const both = inBatches(fn, x, batchSize, (batch) => {
-    const features = run(batch, layers.slice(0, split));
-    width = features.shape[1];
-    return tf.concat([features, tf.softmax(run(features, layers.slice(split)))], 1) as tf.Tensor2D;
+    const features = applyLayers(upToFeatures, batch);
+    return tf.concat([features, tf.softmax(applyLayers(head, features))], 1) as tf.Tensor2D;
   });
   try {
     return { features: both.slice([0, 0], [-1, width]), probabilities: both.slice([0, width], [-1, -1]) };
