@@ -402,3 +402,107 @@ describe("trainGan", () => {
     [generator, discriminator, fixedNoise].forEach((t) => t.dispose());
   });
 });
+
+describe("InfoGAN's latent code", () => {
+  const code = { classes: 10, weight: 1 };
+  /** A small InfoGAN pair (f = 8, z of 16): the generator takes [z, one-hot c], the discriminator has Q's head. */
+  const smallInfogan = (seed = 1) => ({
+    generator: dcganGenerator({ latentSize: 16, filters: 8, seed, conditionClasses: 10 }),
+    discriminator: dcganDiscriminator({ filters: 8, seed, codeClasses: 10 }),
+    latentSize: 16,
+  });
+  const real = () => tf.tidy(() => tf.randomUniform([8, 784], 0, 1, "float32", 5)) as tf.Tensor2D;
+  const qHead = (model: tf.LayersModel) => model.getLayer("code_logits_10");
+
+  it("the discriminator: the unconditional one's logit (same seed), then Q's 10 logits from the same features; 62,730 parameters more at f = 64", () => {
+    const plain = dcganDiscriminator({ seed: 2 });
+    const info = dcganDiscriminator({ seed: 2, codeClasses: 10 });
+    expect(info.outputs[0].shape).toEqual([null, 11]);
+    expect(info.countParams()).toBe(138_945 + 7 * 7 * 128 * 10 + 10);
+    const x = tf.randomUniform([3, 784], 0, 1, "float32", 3);
+    const both = tf.tidy(() => values(tf.concat([plain.predict(x) as tf.Tensor, (info.predict(x) as tf.Tensor).slice([0, 0], [-1, 1])], 1)));
+    for (let row = 0; row < 3; row++) expect(both[2 * row + 1]).toBeCloseTo(both[2 * row], 5);
+    expect(() => dcganDiscriminator({ codeClasses: 1 })).toThrow(/conditionClasses must be a whole number ≥ 2, got 1|codeClasses/);
+    x.dispose();
+    [plain, info].forEach((m) => m.dispose());
+  });
+
+  it("a step: the D step trains Q on the fakes' codes (CE = ln 10 for a Q that reads nothing), the G step trains G through Q; each leaves the other network as it was", () => {
+    const { generator, discriminator, latentSize } = smallInfogan();
+    // A Q of zero weights gives every code the same probability: CE = ln 10 exactly, before the update.
+    qHead(discriminator).getWeights().forEach((w, i) => qHead(discriminator).weights[i].write(tf.zerosLike(w)));
+    const [dOptimizer, gOptimizer] = [tf.train.adam(1e-3, 0.5), tf.train.adam(1e-3, 0.5)];
+    const x = real();
+    const before = tf.memory().numTensors;
+    const g0 = snapshot(generator);
+    const d = discriminatorStep({ generator, discriminator, optimizer: dOptimizer, real: x, latentSize, latentCode: code, seed: 4 });
+    expect(d.codeLoss).toBeCloseTo(Math.log(10), 6);
+    expect(d.dReal > 0 && d.dReal < 1 && d.dFake > 0 && d.dFake < 1).toBe(true);
+    expect(snapshot(generator)).toEqual(g0);
+    expect(qHead(discriminator).getWeights().map((w) => tf.tidy(() => w.abs().max().dataSync()[0]))).not.toEqual([0, 0]);
+    const d1 = snapshot(discriminator);
+    const g = generatorStep({ generator, discriminator, optimizer: gOptimizer, latentSize, batchSize: 8, latentCode: code, seed: 5 });
+    expect(Number.isFinite(g.gLoss)).toBe(true);
+    expect(snapshot(discriminator)).toEqual(d1);
+    // Only Adam's moment estimates are new: two per trainable weight of each network.
+    expect(tf.memory().numTensors).toBe(before + 2 * (generator.trainableWeights.length + discriminator.trainableWeights.length));
+    x.dispose();
+    [dOptimizer, gOptimizer].forEach((o) => o.dispose());
+    [generator, discriminator].forEach((m) => m.dispose());
+  });
+
+  it("the code's weight is what trains Q and what pulls G: weight 0 leaves Q's head alone and changes G's update", () => {
+    const run = (weight: number) => {
+      const { generator, discriminator, latentSize } = smallInfogan(3);
+      const [dOptimizer, gOptimizer] = [tf.train.adam(1e-3, 0.5), tf.train.adam(1e-3, 0.5)];
+      const q0 = qHead(discriminator).getWeights().map(values);
+      const x = real();
+      const step = ganStep({ generator, discriminator, dOptimizer, gOptimizer, real: x, latentSize, latentCode: { classes: 10, weight }, seed: 6 });
+      const result = { step, qMoved: qHead(discriminator).getWeights().map(values).some((w, i) => w.some((v, j) => v !== q0[i][j])), generatorWeights: snapshot(generator).trainable };
+      x.dispose();
+      [dOptimizer, gOptimizer].forEach((o) => o.dispose());
+      [generator, discriminator].forEach((m) => m.dispose());
+      return result;
+    };
+    const [off, on, again] = [run(0), run(1), run(1)];
+    expect([off.qMoved, on.qMoved]).toEqual([false, true]);
+    expect(on.generatorWeights).not.toEqual(off.generatorWeights);
+    // The GAN terms do not depend on the weight: the same before-update losses, and the same code loss, reported alike.
+    expect([on.step.dLoss, on.step.dReal, on.step.dFake, on.step.codeLoss]).toEqual([off.step.dLoss, off.step.dReal, off.step.dFake, off.step.codeLoss]);
+    expect(again).toEqual(on);
+  });
+
+  it("says when the models do not fit the code", () => {
+    const { generator, discriminator, latentSize } = smallInfogan();
+    const plain = smallDcgan(false);
+    const optimizer = tf.train.adam(1e-3);
+    const x = real();
+    const before = tf.memory().numTensors;
+    expect(() => discriminatorStep({ generator, discriminator, optimizer, real: x, latentSize, latentCode: code, labels: [0, 1, 2, 3, 4, 5, 6, 7] })).toThrow(/give labels \(a conditional GAN\) or latentCode \(InfoGAN\), not both/);
+    expect(() => discriminatorStep({ ...plain, optimizer, real: x, latentCode: code })).toThrow(/a latent code of 10 classes needs a generator of latentSize \+ 10 inputs \(build it with conditionClasses 10\); it takes 16, latentSize is 16/);
+    expect(() => discriminatorStep({ generator, discriminator: plain.discriminator, optimizer, real: x, latentSize, latentCode: code })).toThrow(/must output its logit and Q's 10 logits per row \(\[n, 11\]; build it with codeClasses 10\), its output shape is \[,1\]|its output shape is \[, 1\]/);
+    expect(() => discriminatorStep({ generator, discriminator, optimizer, real: x, latentSize })).toThrow(/a conditional generator \(26 = 16 \+ 10 classes\) needs labels/);
+    expect(() => generatorStep({ generator, discriminator, optimizer, latentSize, batchSize: 8, latentCode: { classes: 10, weight: -1 } })).toThrow(/latentCode\.weight must be a finite number ≥ 0 \(InfoGAN's λ, e\.g\. 1\), got -1/);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    optimizer.dispose();
+    [generator, discriminator, plain.generator, plain.discriminator].forEach((m) => m.dispose());
+  });
+
+  it("trainGan trains an InfoGAN on 256 MNIST rows without labels: Q's cross-entropy per epoch falls, samples per code, a constant live tensor count", async () => {
+    const mnist = loadMnist("train", { limit: 256 });
+    const { generator, discriminator, latentSize } = smallInfogan(2);
+    const fixedNoise = tf.randomNormal([10, latentSize], 0, 1, "float32", 1) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const { perEpoch } = await trainGan({
+      generator, discriminator, images: mnist.images, epochs: 8, batchSize: 32, latentSize, seed: 1, learningRate: 1e-3, latentCode: code,
+      fixedNoise, fixedLabels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], progress: false,
+    });
+    const codeLosses = perEpoch.map((e) => e.codeLoss!);
+    expect(codeLosses[7]).toBeLessThan(0.5 * codeLosses[0]);
+    expect(perEpoch[7].samples).toHaveLength(10 * 784);
+    expect(new Set(perEpoch.map((e) => e.liveTensors)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+    [generator, discriminator, fixedNoise].forEach((t) => t.dispose());
+  });
+});
