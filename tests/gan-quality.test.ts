@@ -192,20 +192,6 @@ describe("npm run reproduce -- gan", () => {
     expect(unaveraged.parameters).toEqual({ generator: countParameters(wide), discriminator: countParameters(discriminator) });
     expect(countParameters(wide)).toBeGreaterThan(countParameters(narrow));
     for (const model of [wide, narrow, discriminator]) model.dispose();
-    // InfoGAN only when asked for: "both" trained the two.
-    expect(fs.existsSync(path.join(directory, "infogan"))).toBe(false);
-    await reproduceGan({ ...settings, models: "infogan" }, directory, { trainLimit: 128, testLimit: 60, progress: false });
-    const info = JSON.parse(fs.readFileSync(path.join(directory, "infogan", "result.json"), "utf8"));
-    expect(info.command).toBe("npm run reproduce -- gan --models infogan --epochs 1 --batch-size 32 --filters 4 --samples 40");
-    expect(info.model).toMatch(/^InfoGAN: z \(100\) and a one-hot code c ~ Cat\(10\).*no labels$/);
-    expect(info.evaluation.samples).toMatch(/codes drawn uniformly/);
-    expect(info.perEpoch[0].codeLoss).toBeGreaterThan(0);
-    expect(info.perEpoch[0].classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(40);
-    const [infoGenerator, infoDiscriminator] = [dcganGenerator({ filters: 4, latentSize: 100, conditionClasses: 10 }), dcganDiscriminator({ filters: 4, codeClasses: 10 })];
-    expect(info.parameters).toEqual({ generator: countParameters(infoGenerator), discriminator: countParameters(infoDiscriminator) });
-    const savedDiscriminator = await loadModel(path.join(directory, "infogan"), "discriminator");
-    expect(savedDiscriminator.outputs[0].shape).toEqual([null, 11]);
-    [infoGenerator, infoDiscriminator, savedDiscriminator].forEach((m) => m.dispose());
     await expect(reproduceGan({ ...settings, generatorFilters: 2.5 }, directory)).rejects.toThrow(/--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got 2\.5/);
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });
