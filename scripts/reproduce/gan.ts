@@ -1,7 +1,6 @@
 // Notebook 05's GANs on all 60,000 MNIST training images: the course's DCGAN (Radford et al. 2016: strided
 // convolutions, batch norm, LeakyReLU, Adam with learning rate 2e-4 and β₁ = 0.5, batches of 128) and its conditional
-// version (Mirza & Osindero 2014: the one-hot label appended to z and given to D as constant maps); on request
-// (--models infogan), the DCGAN with InfoGAN's categorical code (Chen et al. 2016), unconditional: it never sees a label.
+// version (Mirza & Osindero 2014: the one-hot label appended to z and given to D as constant maps).
 // Sample quality is measured with the course's MNIST classifier (datasets/mnist-classifier): the Fréchet distance of
 // its penultimate features against the 10,000 test images, and the Inception Score (published anchor: about 9.88 for
 // real MNIST test images with an MNIST classifier). Reference points from the same code: 10,000 real training images
@@ -14,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   countParameters, dcganDiscriminator, dcganGenerator, featureStatistics, gaussianBlur, gaussianNoise,
-  loadMnist, loadSavedClassifier, mnistTensors, randomInt, rng, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
+  loadMnist, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
 import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
@@ -23,13 +22,11 @@ import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./
 export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5 } as const;
 /** The published anchor for the score of real MNIST test images with an MNIST classifier. */
 export const PUBLISHED_MNIST_INCEPTION_SCORE = 9.88;
-export const GAN_MODELS = ["dcgan", "cgan", "infogan"] as const;
-/** InfoGAN's code: 10 values (one per digit, if the code finds them) and weight λ = 1, the paper's for MNIST. */
-export const INFOGAN_CODE = { classes: 10, weight: 1 } as const;
+export const GAN_MODELS = ["dcgan", "cgan"] as const;
 export type GanModelName = (typeof GAN_MODELS)[number];
 
 export interface GanSettings {
-  /** Which GANs to train: both (default: the DCGAN and the conditional DCGAN, the issue's two), or one of the three. */
+  /** Which GANs to train: both (default), or one of them. */
   models: "both" | GanModelName;
   epochs: number;
   batchSize: number;
@@ -108,14 +105,10 @@ export function realBaselines(classifier: tf.LayersModel, test: tf.Tensor2D, tra
   };
 }
 
-/**
- * count samples of the generator in inference mode, from a fixed seed. A conditional one gets count/10 of each digit;
- * InfoGAN's codes are drawn from its prior, uniform, at random: what the model makes on its own.
- */
-export function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number): tf.Tensor2D {
+/** count samples of the generator in inference mode, from a fixed seed; a conditional one gets count/10 of each digit. */
+function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number): tf.Tensor2D {
   if (name === "dcgan") return sampleGenerator(generator, count, { seed });
-  const random = rng(seed);
-  const labels = Array.from({ length: count }, (_, i) => (name === "cgan" ? i % 10 : randomInt(random, INFOGAN_CODE.classes)));
+  const labels = Array.from({ length: count }, (_, i) => i % 10);
   return sampleGenerator(generator, count, { seed, labels, classes: 10 });
 }
 
@@ -141,7 +134,7 @@ export async function reproduceGan(settings: GanSettings, outDir: string, limits
   console.error(`real vs real: Fréchet distance ${baselines.frechetBaseline.toFixed(2)}, test images' Inception Score ${baselines.testImages.inceptionScore}`);
   const results: Record<string, unknown> = { baselines };
   try {
-    for (const name of GAN_MODELS.filter((m) => (settings.models === "both" ? m !== "infogan" : settings.models === m))) {
+    for (const name of GAN_MODELS.filter((m) => settings.models === "both" || settings.models === m)) {
       results[name] = await trainOne(name, settings, outDir, limits, { classifier, classifierFigures, train, reference, frechetBaseline: baselines.frechetBaseline, backend });
     }
   } finally {
@@ -162,12 +155,8 @@ interface Shared {
 
 async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
   const conditional = name === "cgan";
-  const latentCode = name === "infogan" ? INFOGAN_CODE : undefined;
-  const modelOptions = { filters: settings.filters, seed: settings.seed, ...(conditional && { conditionClasses: 10 }), ...(latentCode && { codeClasses: latentCode.classes }) };
-  const generatorOptions = {
-    filters: settings.generatorFilters || settings.filters, seed: settings.seed, latentSize: settings.latentSize,
-    ...((conditional || latentCode) && { conditionClasses: 10 }),
-  };
+  const modelOptions = { filters: settings.filters, seed: settings.seed, ...(conditional && { conditionClasses: 10 }) };
+  const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize };
   const generator = dcganGenerator(generatorOptions);
   const discriminator = dcganDiscriminator(modelOptions);
   const average = settings.averageDecay > 0 ? dcganGenerator(generatorOptions) : undefined;
@@ -188,9 +177,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   const summary = <Extra extends object>(perEpoch: GanEpochRecord[], complete: boolean, extra: Extra) => ({
     model: conditional
       ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
-      : latentCode
-        ? `InfoGAN: z (100) and a one-hot code c ~ Cat(${latentCode.classes}) → G → 28×28 image; D → one logit and Q's ${latentCode.classes} logits for c; both minimise ${latentCode.weight} × CE(Q(G(z, c)), c); no labels`
-        : "DCGAN: z (100) → G → 28×28 image; D → one logit",
+      : "DCGAN: z (100) → G → 28×28 image; D → one logit",
     targets: { inceptionScore: GAN_TARGETS.inceptionScore, frechetDistance: `≤ ${GAN_TARGETS.frechetDistanceOverBaseline} × the real-vs-real baseline (${shared.frechetBaseline.toFixed(2)}) = ${(GAN_TARGETS.frechetDistanceOverBaseline * shared.frechetBaseline).toFixed(2)}` },
     command: ganCommand(settings),
     settings: { ...settings, models: name },
@@ -203,7 +190,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       : "generator: the trained generator",
     epochsRun: perEpoch.length,
     evaluation: {
-      samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : latentCode ? ", codes drawn uniformly from the same seed" : ""}, after every epoch`,
+      samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : ""}, after every epoch`,
       frechetDistance: "between the Gaussians of the MNIST classifier's 256 penultimate features of the samples and of the 10,000 test images",
       inceptionScore: "exp(E KL(p(y|x) ‖ p(y))) from the MNIST classifier's softmax, mean over 10 splits",
       classifier: shared.classifierFigures,
@@ -214,7 +201,6 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     totalSeconds: Math.round((Date.now() - started.getTime()) / 1000),
     perEpoch: perEpoch.map((e, i) => ({
       ...quality[i], epoch: e.epoch, dLoss: rounded(e.dLoss, 4), gLoss: rounded(e.gLoss, 4), dReal: rounded(e.dReal, 4), dFake: rounded(e.dFake, 4),
-      ...(e.codeLoss !== undefined && { codeLoss: rounded(e.codeLoss, 4) }),
       seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
     })),
   });
@@ -231,7 +217,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     const { history, perEpoch } = await trainGan({
       generator, discriminator, images: shared.train.images, labels: conditional ? Array.from(shared.train.labels) : undefined,
       epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta1: settings.beta1,
-      latentSize: settings.latentSize, seed: settings.seed, label: { dcgan: "DCGAN", cgan: "conditional DCGAN", infogan: "InfoGAN" }[name], progress: limits.progress, latentCode,
+      latentSize: settings.latentSize, seed: settings.seed, label: name === "dcgan" ? "DCGAN" : "conditional DCGAN", progress: limits.progress,
       ...(average && { generatorAverage: { model: average, decay: settings.averageDecay } }),
       afterEpoch: async (epoch, record) => {
         records.push(record);
@@ -241,8 +227,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
         measuring += (performance.now() - measuredAt) / 1000;
         quality.push({ epoch: epoch + 1, ...figures, ...(trained && { trainedGenerator: trained }) });
         const also = trained ? ` (trained generator: ${trained.frechetDistance}, IS ${trained.inceptionScore})` : "";
-        const code = record.codeLoss !== undefined ? `, Q's CE ${record.codeLoss.toFixed(3)}` : "";
-        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}${code}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}${also}; digits 0–9 ${figures.classCounts.join(" ")}; ${record.seconds.toFixed(1)} s`);
+        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}${also}; digits 0–9 ${figures.classCounts.join(" ")}; ${record.seconds.toFixed(1)} s`);
         if (epoch + 1 < settings.epochs) await save(summary(records, false, {}));
       },
     });

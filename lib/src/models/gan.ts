@@ -117,12 +117,6 @@ export interface DcganOptions {
    * about 1.5 steps/s for f = 64 and 3.7 for f = 32 (a step: one update of D, then one of G).
    */
   filters?: number;
-  /**
-   * Discriminator only: InfoGAN's Q head (Chen et al. 2016) for a categorical code of this many values. The
-   * discriminator then outputs 1 + codeClasses columns per row: its logit, then Q's logits for the code, a linear layer
-   * on the same features. The generator for it is built with conditionClasses = codeClasses (it takes [z, one-hot c]).
-   */
-  codeClasses?: number;
 }
 
 /**
@@ -184,15 +178,10 @@ export function dcganGenerator(options: DcganOptions = {}): tf.Sequential {
  * first layer's filters, so the discriminator judges "is this a real digit of class y?" from its first layer on.
  * It costs 16·64·classes weights more. Parameters (unconditional): 1,088 + 131,072 + 512 + 6,273 = 138,945,
  * 256 of them moving statistics.
- *
- * InfoGAN's discriminator (codeClasses given) is the unconditional one with a second dense layer on the same flattened
- * features: Q's logits for the code, 6,273·codeClasses parameters more at f = 64. Sharing the features is InfoGAN's
- * design: Q costs little, and what D learns about the images serves both heads.
  */
 export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {}): tf.LayersModel {
   const fn = "dcganDiscriminator";
   const classes = classesOf(fn, options.conditionClasses);
-  const codeClasses = classesOf(fn, options.codeClasses);
   const f = options.filters ?? 64;
   checkWhole(fn, "filters", f, 1);
   const seed = (options.seed ?? 1) + 100;
@@ -222,10 +211,7 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv2_leaky_relu" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
   const logit = tf.layers.dense({ units: 1, kernelInitializer: init(2), name: "logit" }).apply(x) as tf.SymbolicTensor;
-  if (codeClasses === 0) return tf.model({ inputs: input, outputs: logit, name: "dcgan_discriminator" });
-  const codeLogits = tf.layers.dense({ units: codeClasses, kernelInitializer: init(3), name: `code_logits_${codeClasses}` }).apply(x) as tf.SymbolicTensor;
-  const outputs = tf.layers.concatenate({ axis: -1, name: "logit_and_code_logits" }).apply([logit, codeLogits]) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs, name: "dcgan_discriminator" });
+  return tf.model({ inputs: input, outputs: logit, name: "dcgan_discriminator" });
 }
 
 /** The number of columns of a model's input rows (z plus the one-hot code for a conditional generator). */

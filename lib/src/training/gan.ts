@@ -14,19 +14,6 @@ import { setLearningRate } from "./schedule";
 /** The classes of the rows, whole numbers in [0, classes): a conditional GAN's labels. */
 export type GanLabels = ArrayLike<number> | tf.Tensor1D;
 
-/**
- * InfoGAN's categorical code (Chen et al. 2016). Every fake gets a code c ~ Cat(classes), uniform, drawn afresh, and the
- * generator takes [z, one-hot c], as a conditional generator takes its label; the data's labels are never used. The
- * discriminator outputs its logit and then Q's `classes` logits for c (dcganDiscriminator's codeClasses). Both networks
- * minimise, besides their GAN losses, weight · CE(Q(G(z, c)), c): the cross-entropy bounds the mutual information
- * I(c; G(z, c)) from below (up to the constant log classes), so G learns to make c readable from the image. On MNIST the
- * code comes to pick the digit (InfoGAN used weight 1), which a continuous z alone cannot do without in-between shapes.
- */
-export interface LatentCode {
-  classes: number;
-  weight: number;
-}
-
 interface GanModels {
   generator: tf.LayersModel;
   /** Takes a sample row (with its one-hot code when conditional), gives one logit per row. */
@@ -35,8 +22,6 @@ interface GanModels {
   latentSize: number;
   /** The classes of the rows, for a conditional GAN (whose models take the one-hot code after the row). */
   labels?: GanLabels;
-  /** InfoGAN's code (not with labels): the generator takes [z, one-hot c], the discriminator has Q's logits after its own. */
-  latentCode?: LatentCode;
 }
 
 export interface DiscriminatorStepOptions extends GanModels {
@@ -52,10 +37,8 @@ export interface DiscriminatorStepOptions extends GanModels {
 }
 
 export interface DiscriminatorStepResult {
-  /** The discriminator's GAN loss on the batch, before the update (without the code's term). */
+  /** The discriminator's loss on the batch, before the update. */
   dLoss: number;
-  /** With a latent code: CE(Q(G(z, c)), c) on the fakes, before the update (unweighted; log classes for a Q that guesses). */
-  codeLoss?: number;
   /** Mean D(x) = σ(logit) on the real rows, before the update. */
   dReal: number;
   /** Mean D(G(z)) on the fakes, before the update. */
@@ -75,7 +58,7 @@ export interface GeneratorStepOptions extends GanModels {
 }
 
 export interface GeneratorStepResult {
-  /** The generator's GAN loss, before the update (without the code's term). */
+  /** The generator's loss, before the update. */
   gLoss: number;
   /** Mean D(G(z)) on the step's fakes, before the update. */
   dFake: number;
@@ -103,30 +86,20 @@ export interface GanStepResult {
   dReal: number;
   /** Mean D on the fakes, in the discriminator step (before its update). */
   dFake: number;
-  /** With a latent code: the discriminator step's CE(Q(G(z, c)), c). */
-  codeLoss?: number;
 }
 
 function shapeOf(t: tf.Tensor): string {
   return `[${t.shape.join(", ")}]`;
 }
 
-/**
- * The length of the one-hot code the generator takes after z (0 for an unconditional pair): the classes of a
- * conditional pair, or of InfoGAN's code; after checking both models.
- */
+/** The number of classes a conditional pair was built for (0 for an unconditional one), after checking both models. */
 function conditionClasses(fn: string, models: GanModels, features?: number): number {
-  const { generator, discriminator, latentSize, latentCode } = models;
+  const { generator, discriminator, latentSize } = models;
   if (!Number.isInteger(latentSize) || latentSize < 1) throw new Error(`${fn}: latentSize must be a whole number ≥ 1, got ${latentSize}`);
   const generatorColumns = inputColumns(generator);
   const classes = generatorColumns - latentSize;
   const conditional = models.labels !== undefined;
-  if (latentCode !== undefined) {
-    if (conditional) throw new Error(`${fn}: give labels (a conditional GAN) or latentCode (InfoGAN), not both`);
-    if (!Number.isInteger(latentCode.classes) || latentCode.classes < 2) throw new Error(`${fn}: latentCode.classes must be a whole number ≥ 2, got ${latentCode.classes}`);
-    if (!(latentCode.weight >= 0) || !Number.isFinite(latentCode.weight)) throw new Error(`${fn}: latentCode.weight must be a finite number ≥ 0 (InfoGAN's λ, e.g. 1), got ${latentCode.weight}`);
-    if (classes !== latentCode.classes) throw new Error(`${fn}: a latent code of ${latentCode.classes} classes needs a generator of latentSize + ${latentCode.classes} inputs (build it with conditionClasses ${latentCode.classes}); it takes ${generatorColumns}, latentSize is ${latentSize}`);
-  } else if (!conditional && classes !== 0) {
+  if (!conditional && classes !== 0) {
     throw new Error(`${fn}: the generator takes ${generatorColumns} inputs but latentSize is ${latentSize}; a conditional generator (${generatorColumns} = ${latentSize} + ${classes} classes) needs labels`);
   }
   if (conditional && classes < 1) throw new Error(`${fn}: labels were given but the generator takes ${generatorColumns} inputs, latentSize ${latentSize} and no one-hot code: build it with conditionClasses`);
@@ -135,16 +108,11 @@ function conditionClasses(fn: string, models: GanModels, features?: number): num
   if (outputs.length !== 2 || typeof sampleSize !== "number") throw new Error(`${fn}: the generator must output rows [n, features], its output shape is [${outputs.join(", ")}]`);
   if (features !== undefined && features !== sampleSize) throw new Error(`${fn}: the real rows have ${features} features but the generator outputs ${sampleSize}`);
   const discriminatorColumns = inputColumns(discriminator);
-  const labelColumns = conditional ? classes : 0;
-  if (discriminatorColumns !== sampleSize + labelColumns) {
-    throw new Error(`${fn}: the discriminator takes ${discriminatorColumns} inputs, but a sample has ${sampleSize}${labelColumns ? ` plus a one-hot code of ${labelColumns}` : ""}`);
+  if (discriminatorColumns !== sampleSize + classes) {
+    throw new Error(`${fn}: the discriminator takes ${discriminatorColumns} inputs, but a sample has ${sampleSize}${classes ? ` plus a one-hot code of ${classes}` : ""}`);
   }
   const logits = discriminator.outputs[0].shape;
-  const outputColumns = 1 + (latentCode?.classes ?? 0);
-  if (logits.length !== 2 || logits[1] !== outputColumns) {
-    const wanted = latentCode ? `its logit and Q's ${latentCode.classes} logits per row ([n, ${outputColumns}]; build it with codeClasses ${latentCode.classes})` : "one logit per row ([n, 1])";
-    throw new Error(`${fn}: the discriminator must output ${wanted}, its output shape is [${logits.join(", ")}]`);
-  }
+  if (logits.length !== 2 || logits[1] !== 1) throw new Error(`${fn}: the discriminator must output one logit per row ([n, 1]), its output shape is [${logits.join(", ")}]`);
   return classes;
 }
 
@@ -164,21 +132,6 @@ function latentNoise(fn: string, count: number, latentSize: number, noise: tf.Te
     return noise;
   }
   return tf.randomNormal([count, latentSize], 0, 1, "float32", seed === undefined ? undefined : derivedSeed(seed, part));
-}
-
-/** c ~ Cat(classes), uniform, one per row (seeded when a seed is given). */
-function drawnCodes(count: number, classes: number, seed: Seed | undefined, part: string): tf.Tensor1D {
-  return tf.tidy(() => tf.randomUniform([count], 0, classes, "float32", seed === undefined ? undefined : derivedSeed(seed, part)).floor().minimum(classes - 1).toInt() as tf.Tensor1D);
-}
-
-/** D's logits [n, 1]: the first column of its output (InfoGAN's discriminator has Q's logits after it). */
-function ganLogits(output: tf.Tensor2D): tf.Tensor2D {
-  return output.shape[1] === 1 ? output : output.slice([0, 0], [-1, 1]);
-}
-
-/** CE(Q's logits, c), the mean over the rows: Q's logits are the discriminator's output after its first column. */
-function codeCrossEntropy(output: tf.Tensor2D, codes: tf.Tensor1D, classes: number): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(tf.oneHot(codes, classes), output.slice([0, 1], [-1, classes])) as tf.Scalar;
 }
 
 /** The weights the optimizer updates: the tf.Variables behind the model's trainable weights. */
@@ -203,32 +156,28 @@ function keepingStatistics<T>(model: tf.LayersModel, body: () => T): T {
   }
 }
 
-/** The discriminator's update; returns [dLoss, dReal, dFake, codeLoss] (codeLoss 0 without a code; the caller disposes it). */
+/** The discriminator's update; returns [dLoss, dReal, dFake] (the caller disposes it). */
 function discriminatorUpdate(fn: string, options: DiscriminatorStepOptions): tf.Tensor1D {
-  const { generator, discriminator, optimizer, real, labels, latentSize, latentCode } = options;
+  const { generator, discriminator, optimizer, real, labels, latentSize } = options;
   if (real.rank !== 2 || real.shape[0] < 1) throw new Error(`${fn}: real must be a non-empty batch of rows [n, features], got ${shapeOf(real)}`);
   const classes = conditionClasses(fn, options, real.shape[1]);
   const count = real.shape[0];
   if (labels !== undefined && labelCount(labels) !== count) throw new Error(`${fn}: ${labelCount(labels)} labels for ${count} real rows; give one label per row`);
   return tf.tidy(() => {
     const z = latentNoise(fn, count, latentSize, options.noise, options.seed, "discriminator noise");
-    const codes = latentCode && drawnCodes(count, latentCode.classes, options.seed, "discriminator code");
     // Outside the minimised function: no gradient reaches the generator, and its weights are not in the variable list.
-    const fake = keepingStatistics(generator, () => generator.apply(conditioned(z, labels ?? codes, classes), { training: true }) as tf.Tensor2D);
+    const fake = keepingStatistics(generator, () => generator.apply(conditioned(z, labels, classes), { training: true }) as tf.Tensor2D);
     const realInput = conditioned(real, labels, classes);
     const fakeInput = conditioned(fake, labels, classes);
     let stats: tf.Tensor1D | undefined;
     optimizer.minimize(
       () => {
         // Two forward passes, so that batch norm normalises the real and the fake batch each with its own statistics (DCGAN).
-        const realLogits = ganLogits(discriminator.apply(realInput, { training: true }) as tf.Tensor2D);
-        const fakeOutput = discriminator.apply(fakeInput, { training: true }) as tf.Tensor2D;
-        const fakeLogits = ganLogits(fakeOutput);
-        const ganLoss = discriminatorLoss(realLogits, fakeLogits, { labelSmoothing: options.labelSmoothing });
-        // Q learns to read c from the fakes, which trains the features it shares with D too.
-        const codeLoss = latentCode && codes ? codeCrossEntropy(fakeOutput, codes, latentCode.classes) : tf.scalar(0);
-        stats = tf.keep(tf.stack([ganLoss, tf.sigmoid(realLogits).mean(), tf.sigmoid(fakeLogits).mean(), codeLoss]) as tf.Tensor1D);
-        return latentCode ? ganLoss.add(codeLoss.mul(latentCode.weight)) : ganLoss;
+        const realLogits = discriminator.apply(realInput, { training: true }) as tf.Tensor2D;
+        const fakeLogits = discriminator.apply(fakeInput, { training: true }) as tf.Tensor2D;
+        const loss = discriminatorLoss(realLogits, fakeLogits, { labelSmoothing: options.labelSmoothing });
+        stats = tf.keep(tf.stack([loss, tf.sigmoid(realLogits).mean(), tf.sigmoid(fakeLogits).mean()]) as tf.Tensor1D);
+        return loss;
       },
       false,
       trainableVariables(discriminator),
@@ -239,25 +188,22 @@ function discriminatorUpdate(fn: string, options: DiscriminatorStepOptions): tf.
 
 /** The generator's update; returns [gLoss, dFake] (the caller disposes it). */
 function generatorUpdate(fn: string, options: GeneratorStepOptions): tf.Tensor1D {
-  const { generator, discriminator, optimizer, labels, latentSize, latentCode } = options;
+  const { generator, discriminator, optimizer, labels, latentSize } = options;
   const classes = conditionClasses(fn, options);
   const count = options.batchSize ?? options.noise?.shape[0] ?? (labels !== undefined ? labelCount(labels) : undefined);
   if (count === undefined || !Number.isInteger(count) || count < 1) throw new Error(`${fn}: batchSize (the number of fakes) must be a whole number ≥ 1, got ${count}`);
   if (labels !== undefined && labelCount(labels) !== count) throw new Error(`${fn}: ${labelCount(labels)} labels for ${count} fakes; give one label per fake`);
   return tf.tidy(() => {
-    const codes = latentCode && drawnCodes(count, latentCode.classes, options.seed, "generator code");
-    const z = conditioned(latentNoise(fn, count, latentSize, options.noise, options.seed, "generator noise"), labels ?? codes, classes);
+    const z = conditioned(latentNoise(fn, count, latentSize, options.noise, options.seed, "generator noise"), labels, classes);
     let stats: tf.Tensor1D | undefined;
     keepingStatistics(discriminator, () =>
       optimizer.minimize(
         () => {
           const fake = generator.apply(z, { training: true }) as tf.Tensor2D;
-          const output = discriminator.apply(conditioned(fake, labels, classes), { training: true }) as tf.Tensor2D;
-          const logits = ganLogits(output);
+          const logits = discriminator.apply(conditioned(fake, labels, classes), { training: true }) as tf.Tensor2D;
           const loss = generatorLoss(logits, options.generatorLossKind ?? "non-saturating");
           stats = tf.keep(tf.stack([loss, tf.sigmoid(logits).mean()]) as tf.Tensor1D);
-          // G makes c readable: the same cross-entropy, through Q, on G's weights.
-          return latentCode && codes ? loss.add(codeCrossEntropy(output, codes, latentCode.classes).mul(latentCode.weight)) : loss;
+          return loss;
         },
         false,
         trainableVariables(generator),
@@ -279,8 +225,8 @@ function readAndDispose(t: tf.Tensor): Float32Array {
  * statistics included, come out exactly as they went in.
  */
 export function discriminatorStep(options: DiscriminatorStepOptions): DiscriminatorStepResult {
-  const [dLoss, dReal, dFake, codeLoss] = readAndDispose(discriminatorUpdate("discriminatorStep", options));
-  return { dLoss, dReal, dFake, ...(options.latentCode && { codeLoss }) };
+  const [dLoss, dReal, dFake] = readAndDispose(discriminatorUpdate("discriminatorStep", options));
+  return { dLoss, dReal, dFake };
 }
 
 /**
@@ -317,13 +263,13 @@ export function ganStep(options: GanStepOptions): GanStepResult {
   const values = readAndDispose(tf.concat([d, ...g]));
   tf.dispose([d, ...g]);
   // The generator's loss: the mean over its updates.
-  const gLoss = g.reduce((sum, _, k) => sum + values[4 + 2 * k], 0) / generatorSteps;
-  return { dLoss: values[0], dReal: values[1], dFake: values[2], gLoss, ...(options.latentCode && { codeLoss: values[3] }) };
+  const gLoss = g.reduce((sum, _, k) => sum + values[3 + 2 * k], 0) / generatorSteps;
+  return { dLoss: values[0], dReal: values[1], dFake: values[2], gLoss };
 }
 
 /** D(x) = σ(logit) for each row of x (with its one-hot code when conditional), batch norm in inference mode: how real D believes each row is. */
 export function discriminatorProbabilities(discriminator: tf.LayersModel, x: tf.Tensor2D): Float32Array {
-  return readAndDispose(tf.tidy(() => tf.sigmoid(ganLogits(discriminator.apply(x, { training: false }) as tf.Tensor2D)).reshape([-1])));
+  return readAndDispose(tf.tidy(() => tf.sigmoid(discriminator.apply(x, { training: false }) as tf.Tensor).reshape([-1])));
 }
 
 export interface SampleGeneratorOptions {
@@ -413,10 +359,8 @@ export interface GanTrainingOptions {
   seed?: Seed;
   /** z [m, latentSize] that the generator maps after every epoch, in inference mode: the same m samples epoch after epoch. The caller keeps and disposes it. */
   fixedNoise?: tf.Tensor2D;
-  /** The classes (or codes, with latentCode) of the fixedNoise rows, for a generator that takes a one-hot code. */
+  /** The classes of the fixedNoise rows, for a conditional generator. */
   fixedLabels?: ArrayLike<number>;
-  /** Trains an InfoGAN (see LatentCode): the generator built with conditionClasses, the discriminator with codeClasses, no labels. */
-  latentCode?: LatentCode;
   label?: string;
   progress?: boolean;
   signal?: AbortSignal;
@@ -438,8 +382,6 @@ export interface GanEpochRecord {
   gLoss: number;
   dReal: number;
   dFake: number;
-  /** With a latent code: the mean CE(Q(G(z, c)), c) of the discriminator steps. */
-  codeLoss?: number;
   learningRate: number;
   seconds: number;
   liveTensors: number;
@@ -478,8 +420,8 @@ function startAverage(fn: string, generator: tf.LayersModel, { model, decay }: {
  */
 export async function trainGan(options: GanTrainingOptions): Promise<GanTrainingResult> {
   const fn = "trainGan";
-  const { generator, discriminator, images, labels, latentSize, latentCode } = options;
-  const classes = conditionClasses(fn, { generator, discriminator, latentSize, labels, latentCode });
+  const { generator, discriminator, images, labels, latentSize } = options;
+  const classes = conditionClasses(fn, { generator, discriminator, latentSize, labels });
   const features = generator.outputs[0].shape[1] as number;
   const count = images.length / features;
   if (!Number.isInteger(count) || count < 1) throw new Error(`${fn}: ${images.length} values are not a whole, non-zero number of rows of the generator's ${features} outputs`);
@@ -505,7 +447,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
   let epochStarted = performance.now();
   try {
     const history = await trainingLoop({
-      ...passesOver(data, batchSize, { ...options, label: options.label ?? (latentCode ? "InfoGAN" : classes > 0 ? "conditional GAN" : "GAN") }),
+      ...passesOver(data, batchSize, { ...options, label: options.label ?? (classes > 0 ? "conditional GAN" : "GAN") }),
       step: (context) => {
         if (context.batch === 0) {
           setLearningRate(dOptimizer, schedule(context.epoch));
@@ -516,7 +458,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
         try {
           const batchLabels = labelBatches ? readAndDispose(labelBatches.batch(context.epoch, context.batch)) : undefined;
           const result = ganStep({
-            generator, discriminator, dOptimizer, gOptimizer, real, latentSize, labels: batchLabels, latentCode,
+            generator, discriminator, dOptimizer, gOptimizer, real, latentSize, labels: batchLabels,
             generatorLossKind: options.generatorLossKind, labelSmoothing: options.labelSmoothing, generatorSteps: options.generatorSteps, seed: derivedSeed(seed, "step", context.step),
           });
           average?.();
@@ -528,7 +470,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
       endOfEpoch: async (epoch, means) => {
         if (fixedNoise) samples[epoch] = readAndDispose(generateFrom(fn, generator, fixedNoise, fixedLabels, classes, false));
         const record: GanEpochRecord = {
-          epoch: epoch + 1, dLoss: means.dLoss, gLoss: means.gLoss, dReal: means.dReal, dFake: means.dFake, ...(latentCode && { codeLoss: means.codeLoss }), learningRate: schedule(epoch),
+          epoch: epoch + 1, dLoss: means.dLoss, gLoss: means.gLoss, dReal: means.dReal, dFake: means.dFake, learningRate: schedule(epoch),
           seconds: (performance.now() - epochStarted) / 1000, liveTensors: tf.memory().numTensors,
           ...(samples[epoch] && { samples: samples[epoch] }),
         };
@@ -538,7 +480,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
     });
     // The loop's own timings and tensor counts (taken after afterEpoch); an interrupted epoch (cut short) has no samples.
     const perEpoch = history.epochs.map((e): GanEpochRecord => ({
-      epoch: e.epoch, dLoss: e.metrics.dLoss, gLoss: e.metrics.gLoss, dReal: e.metrics.dReal, dFake: e.metrics.dFake, ...(latentCode && { codeLoss: e.metrics.codeLoss }), learningRate: schedule(e.epoch - 1),
+      epoch: e.epoch, dLoss: e.metrics.dLoss, gLoss: e.metrics.gLoss, dReal: e.metrics.dReal, dFake: e.metrics.dFake, learningRate: schedule(e.epoch - 1),
       seconds: e.seconds, liveTensors: e.liveTensors, ...(samples[e.epoch - 1] && { samples: samples[e.epoch - 1] }),
     }));
     return { history, perEpoch };
