@@ -1,6 +1,9 @@
 // Notebook 05's GANs on all 60,000 MNIST training images: the course's DCGAN (Radford et al. 2016: strided
 // convolutions, batch norm, LeakyReLU, Adam with learning rate 2e-4 and β₁ = 0.5, batches of 128) and its conditional
-// version (Mirza & Osindero 2014: the one-hot label appended to z and given to D as constant maps).
+// version (Mirza & Osindero 2014: the one-hot label appended to z and given to D as constant maps). On request
+// (--models clustered), an unconditional generator that never sees a label: the conditional DCGAN trained on k-means
+// clusters of the images instead of their digits (a self-conditioned GAN, Liu et al. 2020), sampled with clusters drawn
+// in their shares of the training images.
 // Sample quality is measured with the course's MNIST classifier (datasets/mnist-classifier): the Fréchet distance of
 // its penultimate features against the 10,000 test images, and the Inception Score (published anchor: about 9.88 for
 // real MNIST test images with an MNIST classifier). Reference points from the same code: 10,000 real training images
@@ -13,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   countParameters, dcganDiscriminator, dcganGenerator, featureStatistics, gaussianBlur, gaussianNoise,
-  loadMnist, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
+  drawCategories, kmeansClusters, loadMnist, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
 import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
@@ -22,12 +25,16 @@ import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./
 export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5 } as const;
 /** The published anchor for the score of real MNIST test images with an MNIST classifier. */
 export const PUBLISHED_MNIST_INCEPTION_SCORE = 9.88;
-export const GAN_MODELS = ["dcgan", "cgan"] as const;
+export const GAN_MODELS = ["dcgan", "cgan", "clustered"] as const;
+/** The cluster-conditioned DCGAN clusters the images on their first 50 principal components. */
+export const CLUSTER_COMPONENTS = 50;
 export type GanModelName = (typeof GAN_MODELS)[number];
 
 export interface GanSettings {
-  /** Which GANs to train: both (default), or one of them. */
+  /** Which GANs to train: both (default: the DCGAN and the conditional DCGAN, the issue's two), or one of the three. */
   models: "both" | GanModelName;
+  /** The number of k-means clusters the cluster-conditioned DCGAN conditions on. */
+  clusters: number;
   epochs: number;
   batchSize: number;
   /** The discriminator's width f (see DcganOptions), and the generator's unless generatorFilters is set. */
@@ -51,10 +58,10 @@ export interface GanSettings {
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 20, epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
+  models: "models", clusters: "clusters", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
 };
 
 export const GAN_CHOICES = { models: ["both", ...GAN_MODELS] } as const;
@@ -105,9 +112,13 @@ export function realBaselines(classifier: tf.LayersModel, test: tf.Tensor2D, tra
   };
 }
 
-/** count samples of the generator in inference mode, from a fixed seed; a conditional one gets count/10 of each digit. */
-function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number): tf.Tensor2D {
+/**
+ * count samples of the generator in inference mode, from a fixed seed. A conditional one gets count/10 of each digit;
+ * the cluster-conditioned one draws each sample's cluster from the clusters' shares: what the model makes on its own.
+ */
+function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number, clusterShares?: readonly number[]): tf.Tensor2D {
   if (name === "dcgan") return sampleGenerator(generator, count, { seed });
+  if (name === "clustered") return sampleGenerator(generator, count, { seed, labels: drawCategories(clusterShares!, count, seed), classes: clusterShares!.length });
   const labels = Array.from({ length: count }, (_, i) => i % 10);
   return sampleGenerator(generator, count, { seed, labels, classes: 10 });
 }
@@ -134,7 +145,7 @@ export async function reproduceGan(settings: GanSettings, outDir: string, limits
   console.error(`real vs real: Fréchet distance ${baselines.frechetBaseline.toFixed(2)}, test images' Inception Score ${baselines.testImages.inceptionScore}`);
   const results: Record<string, unknown> = { baselines };
   try {
-    for (const name of GAN_MODELS.filter((m) => settings.models === "both" || settings.models === m)) {
+    for (const name of GAN_MODELS.filter((m) => (settings.models === "both" ? m !== "clustered" : settings.models === m))) {
       results[name] = await trainOne(name, settings, outDir, limits, { classifier, classifierFigures, train, reference, frechetBaseline: baselines.frechetBaseline, backend });
     }
   } finally {
@@ -153,9 +164,20 @@ interface Shared {
   backend: string;
 }
 
+/** The training images' k-means clusters (seeded by --seed), timed. */
+async function clusterImages(images: Float32Array, settings: GanSettings) {
+  const started = performance.now();
+  const clusters = await kmeansClusters(images, 784, { clusters: settings.clusters, components: CLUSTER_COMPONENTS, seed: settings.seed });
+  const seconds = rounded((performance.now() - started) / 1000, 1);
+  console.error(`${settings.clusters} k-means clusters on ${CLUSTER_COMPONENTS} principal components: ${clusters.iterations} iterations, ${seconds} s`);
+  return { ...clusters, seconds };
+}
+
 async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
   const conditional = name === "cgan";
-  const modelOptions = { filters: settings.filters, seed: settings.seed, ...(conditional && { conditionClasses: 10 }) };
+  const clustered = name === "clustered" ? await clusterImages(shared.train.images, settings) : undefined;
+  const classes = conditional ? 10 : clustered?.shares.length;
+  const modelOptions = { filters: settings.filters, seed: settings.seed, ...(classes && { conditionClasses: classes }) };
   const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize };
   const generator = dcganGenerator(generatorOptions);
   const discriminator = dcganDiscriminator(modelOptions);
@@ -167,7 +189,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   type Figures = ReturnType<typeof qualityFigures>;
   const quality: ({ epoch: number; trainedGenerator?: Figures } & Partial<Figures>)[] = [];
   const measure = (model: tf.LayersModel) => {
-    const samples = generatorSamples(model, name, settings.samples, settings.seed + 1000);
+    const samples = generatorSamples(model, name, settings.samples, settings.seed + 1000, clustered?.shares);
     try {
       return sampleQuality(shared.classifier, samples, shared.reference);
     } finally {
@@ -177,7 +199,9 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   const summary = <Extra extends object>(perEpoch: GanEpochRecord[], complete: boolean, extra: Extra) => ({
     model: conditional
       ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
-      : "DCGAN: z (100) → G → 28×28 image; D → one logit",
+      : clustered
+        ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.shares.length}, on ${CLUSTER_COMPONENTS} principal components) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
+        : "DCGAN: z (100) → G → 28×28 image; D → one logit",
     targets: { inceptionScore: GAN_TARGETS.inceptionScore, frechetDistance: `≤ ${GAN_TARGETS.frechetDistanceOverBaseline} × the real-vs-real baseline (${shared.frechetBaseline.toFixed(2)}) = ${(GAN_TARGETS.frechetDistanceOverBaseline * shared.frechetBaseline).toFixed(2)}` },
     command: ganCommand(settings),
     settings: { ...settings, models: name },
@@ -190,11 +214,12 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       : "generator: the trained generator",
     epochsRun: perEpoch.length,
     evaluation: {
-      samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : ""}, after every epoch`,
+      samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : clustered ? ", clusters drawn from their shares with the same seed" : ""}, after every epoch`,
       frechetDistance: "between the Gaussians of the MNIST classifier's 256 penultimate features of the samples and of the 10,000 test images",
       inceptionScore: "exp(E KL(p(y|x) ‖ p(y))) from the MNIST classifier's softmax, mean over 10 splits",
       classifier: shared.classifierFigures,
     },
+    ...(clustered && { clusters: { shares: clustered.shares.map((share) => rounded(share, 5)), iterations: clustered.iterations, components: CLUSTER_COMPONENTS, seconds: clustered.seconds } }),
     ...extra,
     backend: shared.backend,
     started: started.toISOString(),
@@ -215,9 +240,9 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   let measuring = 0;
   try {
     const { history, perEpoch } = await trainGan({
-      generator, discriminator, images: shared.train.images, labels: conditional ? Array.from(shared.train.labels) : undefined,
+      generator, discriminator, images: shared.train.images, labels: conditional ? Array.from(shared.train.labels) : clustered?.assignments,
       epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta1: settings.beta1,
-      latentSize: settings.latentSize, seed: settings.seed, label: name === "dcgan" ? "DCGAN" : "conditional DCGAN", progress: limits.progress,
+      latentSize: settings.latentSize, seed: settings.seed, label: { dcgan: "DCGAN", cgan: "conditional DCGAN", clustered: "cluster-conditioned DCGAN" }[name], progress: limits.progress,
       ...(average && { generatorAverage: { model: average, decay: settings.averageDecay } }),
       afterEpoch: async (epoch, record) => {
         records.push(record);

@@ -10,3 +10,4 @@ export * from "./latent";
 export * from "./gan";
 export * from "./sample-quality";
 export * from "./histogram";
+export * from "./clusters";
