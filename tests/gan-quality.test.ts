@@ -192,6 +192,18 @@ describe("npm run reproduce -- gan", () => {
     expect(unaveraged.parameters).toEqual({ generator: countParameters(wide), discriminator: countParameters(discriminator) });
     expect(countParameters(wide)).toBeGreaterThan(countParameters(narrow));
     for (const model of [wide, narrow, discriminator]) model.dispose();
+    // The cluster-conditioned DCGAN only when asked for: "both" trained the two.
+    expect(fs.existsSync(path.join(directory, "clustered"))).toBe(false);
+    await reproduceGan({ ...settings, models: "clustered", clusters: 4 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    const clustered = JSON.parse(fs.readFileSync(path.join(directory, "clustered", "result.json"), "utf8"));
+    expect(clustered.command).toBe("npm run reproduce -- gan --models clustered --clusters 4 --epochs 1 --batch-size 32 --filters 4 --samples 40");
+    expect(clustered.model).toMatch(/^cluster-conditioned DCGAN: .*k-means cluster \(of 4, on 50 principal components\).*no labels/);
+    expect(clustered.clusters.shares).toHaveLength(4);
+    expect(clustered.clusters.shares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(clustered.perEpoch[0].classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(40);
+    const [clusterGenerator, clusterDiscriminator] = [dcganGenerator({ filters: 4, latentSize: 100, conditionClasses: 4 }), dcganDiscriminator({ filters: 4, conditionClasses: 4 })];
+    expect(clustered.parameters).toEqual({ generator: countParameters(clusterGenerator), discriminator: countParameters(clusterDiscriminator) });
+    [clusterGenerator, clusterDiscriminator].forEach((m) => m.dispose());
     await expect(reproduceGan({ ...settings, generatorFilters: 2.5 }, directory)).rejects.toThrow(/--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got 2\.5/);
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });
