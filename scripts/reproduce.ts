@@ -22,7 +22,7 @@ const figures: Record<string, () => Promise<unknown>> = {
   },
   // The MNIST classifier of notebook 05's sample-quality measures (8 epochs by default): build/mnist-classifier/, to be copied to datasets/.
   classifier: () => reproduceClassifier(settingsFromFlags(DEFAULT_CLASSIFIER_SETTINGS, CLASSIFIER_FLAGS), path.join(__dirname, "..", "build", "mnist-classifier")),
-  // Notebook 05's DCGAN and conditional GAN (10 epochs each by default), measured with the classifier: build/gan/, to be copied to datasets/gan/.
+  // Notebook 05's DCGAN and conditional GAN (10 epochs each by default; --models clustered for the cluster-conditioned DCGAN), measured with the classifier: build/gan/, to be copied to datasets/gan/.
   gan: () => reproduceGan(settingsFromFlags(DEFAULT_GAN_SETTINGS, GAN_FLAGS, GAN_CHOICES), path.join(__dirname, "..", "build", "gan")),
   // Notebook 05's mode collapse on the ring and its remedy, three variants × three seeds: build/gan/ring/, to be copied to datasets/gan/ring/.
   ring: () => reproduceRing(settingsFromFlags(DEFAULT_RING_SETTINGS, RING_FLAGS), path.join(__dirname, "..", "build", "gan", "ring")),

@@ -114,11 +114,11 @@ export function realBaselines(classifier: tf.LayersModel, test: tf.Tensor2D, tra
 
 /**
  * count samples of the generator in inference mode, from a fixed seed. A conditional one gets count/10 of each digit;
- * the cluster-conditioned one draws each sample's cluster from the clusters' shares: what the model makes on its own.
+ * the cluster-conditioned one draws each sample's cluster from the clusters' shares (their sizes): what the model makes on its own.
  */
-function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number, clusterShares?: readonly number[]): tf.Tensor2D {
+function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: number, seed: number, clusterSizes?: readonly number[]): tf.Tensor2D {
   if (name === "dcgan") return sampleGenerator(generator, count, { seed });
-  if (name === "clustered") return sampleGenerator(generator, count, { seed, labels: drawCategories(clusterShares!, count, seed), classes: clusterShares!.length });
+  if (name === "clustered") return sampleGenerator(generator, count, { seed, labels: drawCategories(clusterSizes!, count, seed), classes: clusterSizes!.length });
   const labels = Array.from({ length: count }, (_, i) => i % 10);
   return sampleGenerator(generator, count, { seed, labels, classes: 10 });
 }
@@ -176,7 +176,7 @@ async function clusterImages(images: Float32Array, settings: GanSettings) {
 async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
   const conditional = name === "cgan";
   const clustered = name === "clustered" ? await clusterImages(shared.train.images, settings) : undefined;
-  const classes = conditional ? 10 : clustered?.shares.length;
+  const classes = conditional ? 10 : clustered?.sizes.length;
   const modelOptions = { filters: settings.filters, seed: settings.seed, ...(classes && { conditionClasses: classes }) };
   const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize };
   const generator = dcganGenerator(generatorOptions);
@@ -189,7 +189,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   type Figures = ReturnType<typeof qualityFigures>;
   const quality: ({ epoch: number; trainedGenerator?: Figures } & Partial<Figures>)[] = [];
   const measure = (model: tf.LayersModel) => {
-    const samples = generatorSamples(model, name, settings.samples, settings.seed + 1000, clustered?.shares);
+    const samples = generatorSamples(model, name, settings.samples, settings.seed + 1000, clustered?.sizes);
     try {
       return sampleQuality(shared.classifier, samples, shared.reference);
     } finally {
@@ -200,7 +200,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     model: conditional
       ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
       : clustered
-        ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.shares.length}, on ${CLUSTER_COMPONENTS} principal components) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
+        ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.sizes.length}, on ${CLUSTER_COMPONENTS} principal components) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
         : "DCGAN: z (100) → G → 28×28 image; D → one logit",
     targets: { inceptionScore: GAN_TARGETS.inceptionScore, frechetDistance: `≤ ${GAN_TARGETS.frechetDistanceOverBaseline} × the real-vs-real baseline (${shared.frechetBaseline.toFixed(2)}) = ${(GAN_TARGETS.frechetDistanceOverBaseline * shared.frechetBaseline).toFixed(2)}` },
     command: ganCommand(settings),
@@ -219,7 +219,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       inceptionScore: "exp(E KL(p(y|x) ‖ p(y))) from the MNIST classifier's softmax, mean over 10 splits",
       classifier: shared.classifierFigures,
     },
-    ...(clustered && { clusters: { shares: clustered.shares.map((share) => rounded(share, 5)), iterations: clustered.iterations, components: CLUSTER_COMPONENTS, seconds: clustered.seconds } }),
+    ...(clustered && { clusters: { shares: clustered.sizes.map((size) => rounded(size / shared.train.count, 5)), iterations: clustered.iterations, components: CLUSTER_COMPONENTS, seconds: clustered.seconds } }),
     ...extra,
     backend: shared.backend,
     started: started.toISOString(),

@@ -1,5 +1,5 @@
 // k-means clusters of images on their first principal components (Lloyd's algorithm with k-means++ seeding, from
-// ml-kmeans), and draws from the clusters' shares. A self-conditioned GAN (Liu et al. 2020) conditions its generator
+// ml-kmeans), and draws of clusters in proportion to their sizes. A self-conditioned GAN (Liu et al. 2020) conditions its generator
 // and discriminator on such clusters instead of on labels: each cluster is a simpler distribution than the whole data,
 // and drawing the cluster from its share of the data keeps the mixture's proportions. No label is used.
 import * as tf from "@tensorflow/tfjs";
@@ -10,8 +10,8 @@ import { disposePca, fitPca, pcaEncode } from "./pca";
 export interface ImageClusters {
   /** The cluster of each row, a whole number in [0, clusters). */
   assignments: Int32Array;
-  /** The share of the rows in each cluster (summing to 1): the prior to draw a cluster from. */
-  shares: number[];
+  /** The number of rows in each cluster: a cluster's share of the data, the prior to draw it from, is its size / rows. */
+  sizes: number[];
   /** Lloyd iterations run (at most maxIterations). */
   iterations: number;
 }
@@ -44,24 +44,27 @@ export async function kmeansClusters(rows: Float32Array, rowLength: number, opti
   const assignments = Int32Array.from(result.clusters);
   const sizes = new Array<number>(clusters).fill(0);
   for (const cluster of assignments) sizes[cluster]++;
-  return { assignments, shares: sizes.map((size) => size / count), iterations: result.iterations };
+  return { assignments, sizes, iterations: result.iterations };
 }
 
-/** count draws from the categorical distribution of `shares` (non-negative, summing to 1 within 1e-6), seeded. */
-export function drawCategories(shares: readonly number[], count: number, seed: Seed): Int32Array {
+/**
+ * count draws of a category k with probability weights[k] / Σ weights (e.g. clusters in proportion to their sizes),
+ * seeded.
+ */
+export function drawCategories(weights: readonly number[], count: number, seed: Seed): Int32Array {
   const fn = "drawCategories";
-  if (shares.length === 0 || shares.some((p) => !(p >= 0) || !Number.isFinite(p))) throw new Error(`${fn}: shares must be a non-empty list of numbers ≥ 0, got [${shares.join(", ")}]`);
-  const total = shares.reduce((a, b) => a + b, 0);
-  if (Math.abs(total - 1) > 1e-6) throw new Error(`${fn}: shares must sum to 1, they sum to ${total}`);
+  if (weights.length === 0 || weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new Error(`${fn}: weights must be a non-empty list of finite numbers ≥ 0, got [${weights.join(", ")}]`);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total === 0) throw new Error(`${fn}: the weights are all 0; give at least one category a positive weight`);
   if (!Number.isInteger(count) || count < 0) throw new Error(`${fn}: count must be a whole number ≥ 0, got ${count}`);
-  const cumulative = shares.map(((sum) => (p: number) => (sum += p))(0));
+  const cumulative = weights.map(((sum) => (w: number) => (sum += w))(0));
   const random = rng(seed);
   const draws = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const u = random() * total;
     // The first category whose cumulative share exceeds u; the last one if rounding leaves u at the total.
     const found = cumulative.findIndex((c) => u < c);
-    draws[i] = found === -1 ? shares.length - 1 : found;
+    draws[i] = found === -1 ? weights.length - 1 : found;
   }
   return draws;
 }

@@ -73,8 +73,8 @@ export async function loadSavedAutoencoder(name: string): Promise<{ encoder: tf.
   return { encoder: await loadModel(directory, "encoder"), decoder: await loadModel(directory, "decoder"), result };
 }
 
-/** The generator of a GAN trained by `npm run reproduce -- gan` (datasets/gan/dcgan or datasets/gan/cgan), with its result.json. */
-export async function loadSavedGenerator(name: "dcgan" | "cgan"): Promise<{ generator: tf.LayersModel; result: Record<string, unknown> }> {
+/** The generator of a GAN trained by `npm run reproduce -- gan` (datasets/gan/dcgan, cgan or clustered), with its result.json. */
+export async function loadSavedGenerator(name: "dcgan" | "cgan" | "clustered"): Promise<{ generator: tf.LayersModel; result: Record<string, unknown> }> {
   const { directory, result } = savedResult(path.join("gan", name));
   return { generator: await loadModel(directory, "generator"), result };
 }
