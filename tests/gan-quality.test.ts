@@ -138,11 +138,12 @@ describe("sample quality of real images, and the shipped GANs", () => {
     model.dispose();
   });
 
-  it("loads the shipped DCGAN and conditional GAN, whose result.json records the command and figures", async () => {
-    for (const name of ["dcgan", "cgan"] as const) {
+  it("loads the shipped DCGAN, conditional GAN and cluster-conditioned DCGAN, whose result.json records the command and figures", async () => {
+    for (const name of ["dcgan", "cgan", "clustered"] as const) {
       const { generator, result } = await loadSavedGenerator(name);
       expect(generator.outputs[0].shape).toEqual([null, 784]);
-      expect(generator.inputs[0].shape).toEqual([null, name === "cgan" ? 110 : 100]);
+      const codes = { dcgan: 0, cgan: 10, clustered: (result.clusters as { shares: number[] } | undefined)?.shares.length ?? NaN }[name];
+      expect(generator.inputs[0].shape).toEqual([null, 100 + codes]);
       expect(result.command).toMatch(/^npm run reproduce -- gan/);
       expect((result.reproduced as { frechetDistance: number }).frechetDistance).toBeGreaterThan(0);
       generator.dispose();
