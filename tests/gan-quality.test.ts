@@ -206,6 +206,7 @@ describe("npm run reproduce -- gan", () => {
     expect(clustered.parameters).toEqual({ generator: countParameters(clusterGenerator), discriminator: countParameters(clusterDiscriminator) });
     [clusterGenerator, clusterDiscriminator].forEach((m) => m.dispose());
     await expect(reproduceGan({ ...settings, generatorFilters: 2.5 }, directory)).rejects.toThrow(/--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got 2\.5/);
+    await expect(reproduceGan({ ...settings, models: "clustered", clusters: 1 }, directory)).rejects.toThrow(/--clusters must be a whole number ≥ 2, got 1/);
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });
   }, 300_000);

@@ -1,7 +1,7 @@
 // k-means clusters of images on their first principal components (Lloyd's algorithm with k-means++ seeding, from
-// ml-kmeans), and draws of clusters in proportion to their sizes. A self-conditioned GAN (Liu et al. 2020) conditions its generator
-// and discriminator on such clusters instead of on labels: each cluster is a simpler distribution than the whole data,
-// and drawing the cluster from its share of the data keeps the mixture's proportions. No label is used.
+// ml-kmeans), and draws of clusters in proportion to their sizes. A self-conditioned GAN (Liu et al. 2020) conditions
+// its generator and discriminator on such clusters instead of on labels: each cluster is a simpler distribution than
+// the whole data, and drawing the cluster from its share of the data keeps the mixture's proportions. No label is used.
 import * as tf from "@tensorflow/tfjs";
 import { kmeans } from "ml-kmeans";
 import { rng, type Seed } from "../data/random";
