@@ -3,8 +3,8 @@
 // and draws must follow their weights.
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { normalSamples } from "../lib/src/data/random";
-import { drawCategories, kmeansClusters } from "../lib/src/math/clusters";
+import { drawCategories, normalSamples } from "../lib/src/data/random";
+import { kmeansClusters } from "../lib/src/math/clusters";
 
 /** count rows of 20 values: noise N(0, 0.1²), plus 5 in the blob's own coordinate (blob b moves coordinate 3b). */
 function blobs(sizes: number[]): { rows: Float32Array; truth: number[] } {

@@ -1,7 +1,7 @@
 // The course's data layer: IDX reading, MNIST, seeded randomness, batching and toy data sets.
 export { readIdx, type IdxArray } from "./idx";
 export { loadMnist, mnistTensors, oneHot, clearMnistCache, type MnistSplit, type MnistSplitName, type MnistOptions } from "./mnist";
-export { rng, shuffledIndices, normalSamples, normalGenerator, shuffleInPlace, randomInt, randomSeed, type Seed, type Random } from "./random";
+export { rng, shuffledIndices, normalSamples, normalGenerator, shuffleInPlace, randomInt, categoryProbabilities, pickCategory, drawCategories, randomSeed, type Seed, type Random } from "./random";
 export { batchIndices, gatherRows, subsetByClass, binarize, type BatchOptions } from "./batches";
 export {
   correlatedGaussian2d,

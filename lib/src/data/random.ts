@@ -46,6 +46,32 @@ export function shuffleInPlace<T extends { length: number; [index: number]: numb
   return values;
 }
 
+/** Weights ≥ 0, not all 0, as probabilities (weight / Σ weights); fn names the caller in the messages. */
+export function categoryProbabilities(fn: string, weights: readonly number[]): number[] {
+  if (weights.length === 0 || weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new Error(`${fn}: weights must be a non-empty list of finite numbers ≥ 0, got [${weights.join(", ")}]`);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (total === 0) throw new Error(`${fn}: the weights are all 0; give at least one category a positive weight`);
+  return weights.map((w) => w / total);
+}
+
+/** A category index drawn with the given probabilities (summing to 1; the last index if rounding leaves some over). */
+export function pickCategory(probabilities: readonly number[], uniform: Random): number {
+  let u = uniform();
+  for (let k = 0; k < probabilities.length - 1; k++) {
+    u -= probabilities[k];
+    if (u < 0) return k;
+  }
+  return probabilities.length - 1;
+}
+
+/** `count` seeded draws of a category k with probability weights[k] / Σ weights (e.g. clusters in proportion to their sizes). */
+export function drawCategories(weights: readonly number[], count: number, seed: Seed): Int32Array {
+  const probabilities = categoryProbabilities("drawCategories", weights);
+  checkCount(count, "count");
+  const uniform = rng(seed);
+  return Int32Array.from({ length: count }, () => pickCategory(probabilities, uniform));
+}
+
 /** A random permutation of 0..n-1. */
 export function shuffledIndices(n: number, seed: Seed): Int32Array {
   checkCount(n, "n");

@@ -1,6 +1,6 @@
 // Small seeded toy data sets for plots: 2-D Gaussians, circles, the swiss roll and Gaussian mixtures
 // (the ring of Gaussians is the standard test for GAN mode collapse).
-import { normalGenerator, rng, type Random, type Seed } from "./random";
+import { categoryProbabilities, normalGenerator, pickCategory, rng, type Random, type Seed } from "./random";
 
 export type ToyData = {
   /** One point per row: [x], [x, y] or [x, y, z]. */
@@ -108,50 +108,37 @@ export function swissRoll(n: number, options: { seed: Seed; noise?: number }): S
 
 // ---------------------------------------------------------------- Gaussian mixtures
 
-function normalizedWeights(weights: number[] | undefined, components: number): number[] {
+function normalizedWeights(fn: string, weights: number[] | undefined, components: number): number[] {
   if (components === 0) throw new Error("a mixture needs at least one component (means is empty)");
   if (weights === undefined) return times(components, () => 1 / components);
   if (weights.length !== components) {
     throw new Error(`weights has ${weights.length} entries but there are ${components} components (means); give one weight per component`);
   }
-  if (weights.some((w) => !(w >= 0))) throw new Error(`weights must be ≥ 0, got ${JSON.stringify(weights)}`);
-  const total = weights.reduce((sum, w) => sum + w, 0);
-  if (!(total > 0)) throw new Error(`weights must not all be 0, got ${JSON.stringify(weights)}`);
-  return weights.map((w) => w / total);
+  return categoryProbabilities(fn, weights);
 }
 
-/** A component index drawn with the given (normalized) probabilities. */
-function pickComponent(weights: number[], uniform: Random): number {
-  let u = uniform();
-  for (let k = 0; k < weights.length - 1; k++) {
-    u -= weights[k];
-    if (u < 0) return k;
-  }
-  return weights.length - 1;
-}
-
-function checkMixture1d(spec: Mixture1dSpec): number[] {
+function checkMixture1d(fn: string, spec: Mixture1dSpec): number[] {
   const { means, stds } = spec;
   if (stds.length !== means.length) {
     throw new Error(`stds has ${stds.length} entries but means has ${means.length}; give one standard deviation per component`);
   }
   if (stds.some((s) => !(s > 0))) throw new Error(`stds must be > 0, got ${JSON.stringify(stds)}`);
-  return normalizedWeights(spec.weights, means.length);
+  return normalizedWeights(fn, spec.weights, means.length);
 }
 
 /** n points [[x], ...] from a 1-D Gaussian mixture; labels are the components. */
 export function gaussianMixture1d(n: number, options: Mixture1dSpec & { seed: Seed }): ToyData {
   checkCount(n);
-  const weights = checkMixture1d(options);
+  const weights = checkMixture1d("gaussianMixture1d", options);
   const { uniform, normal } = sampler(options.seed);
-  const labels = times(n, () => pickComponent(weights, uniform));
+  const labels = times(n, () => pickCategory(weights, uniform));
   const points = labels.map((k) => [options.means[k] + options.stds[k] * normal()]);
   return { points, labels, name: `1-D Gaussian mixture (${weights.length} components)` };
 }
 
 /** The exact density of the 1-D Gaussian mixture at x (to plot against samples). */
 export function mixtureDensity1d(x: number, spec: Mixture1dSpec): number {
-  const weights = checkMixture1d(spec);
+  const weights = checkMixture1d("mixtureDensity1d", spec);
   let density = 0;
   weights.forEach((weight, k) => {
     const z = (x - spec.means[k]) / spec.stds[k];
@@ -166,9 +153,9 @@ export function gaussianMixture2d(n: number, options: { seed: Seed; means: numbe
   const { means, std } = options;
   if (means.some((mean) => mean.length !== 2)) throw new Error(`each mean must be a 2-D point [x, y], got ${JSON.stringify(means)}`);
   if (!(std > 0)) throw new Error(`std must be > 0, got ${std}`);
-  const weights = normalizedWeights(options.weights, means.length);
+  const weights = normalizedWeights("gaussianMixture2d", options.weights, means.length);
   const { uniform, normal } = sampler(options.seed);
-  const labels = times(n, () => pickComponent(weights, uniform));
+  const labels = times(n, () => pickCategory(weights, uniform));
   const points = labels.map((k) => [means[k][0] + std * normal(), means[k][1] + std * normal()]);
   return { points, labels, name: `2-D Gaussian mixture (${means.length} components)` };
 }

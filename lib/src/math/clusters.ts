@@ -1,10 +1,9 @@
 // k-means clusters of images on their first principal components (Lloyd's algorithm with k-means++ seeding, from
-// ml-kmeans), and draws of clusters in proportion to their sizes. A self-conditioned GAN (Liu et al. 2020) conditions
-// its generator and discriminator on such clusters instead of on labels: each cluster is a simpler distribution than
-// the whole data, and drawing the cluster from its share of the data keeps the mixture's proportions. No label is used.
+// ml-kmeans). A self-conditioned GAN (Liu et al. 2020) conditions its generator and discriminator on such clusters
+// instead of on labels: each cluster is a simpler distribution than the whole data, and drawing the cluster from its
+// share of the data (data/random.ts' drawCategories) keeps the mixture's proportions. No label is used.
 import * as tf from "@tensorflow/tfjs";
 import { kmeans } from "ml-kmeans";
-import { rng, type Seed } from "../data/random";
 import { disposePca, fitPca, pcaEncode } from "./pca";
 
 export interface ImageClusters {
@@ -45,26 +44,4 @@ export async function kmeansClusters(rows: Float32Array, rowLength: number, opti
   const sizes = new Array<number>(clusters).fill(0);
   for (const cluster of assignments) sizes[cluster]++;
   return { assignments, sizes, iterations: result.iterations };
-}
-
-/**
- * count draws of a category k with probability weights[k] / Σ weights (e.g. clusters in proportion to their sizes),
- * seeded.
- */
-export function drawCategories(weights: readonly number[], count: number, seed: Seed): Int32Array {
-  const fn = "drawCategories";
-  if (weights.length === 0 || weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new Error(`${fn}: weights must be a non-empty list of finite numbers ≥ 0, got [${weights.join(", ")}]`);
-  const total = weights.reduce((a, b) => a + b, 0);
-  if (total === 0) throw new Error(`${fn}: the weights are all 0; give at least one category a positive weight`);
-  if (!Number.isInteger(count) || count < 0) throw new Error(`${fn}: count must be a whole number ≥ 0, got ${count}`);
-  const cumulative = weights.map(((sum) => (w: number) => (sum += w))(0));
-  const random = rng(seed);
-  const draws = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const u = random() * total;
-    // The first category whose cumulative share exceeds u; the last one if rounding leaves u at the total.
-    const found = cumulative.findIndex((c) => u < c);
-    draws[i] = found === -1 ? weights.length - 1 : found;
-  }
-  return draws;
 }
