@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   countParameters, dcganDiscriminator, dcganGenerator, featureStatistics, gaussianBlur, gaussianNoise,
-  drawCategories, kmeansClusters, loadMnist, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
+  drawCategories, kmeansClusters, loadMnist, loadSavedAutoencoder, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
 import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
@@ -26,8 +26,11 @@ export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5
 /** The published anchor for the score of real MNIST test images with an MNIST classifier. */
 export const PUBLISHED_MNIST_INCEPTION_SCORE = 9.88;
 export const GAN_MODELS = ["dcgan", "cgan", "clustered"] as const;
-/** The cluster-conditioned DCGAN clusters the images on their first 50 principal components. */
+/** With --cluster-features pca, the cluster-conditioned DCGAN clusters the images on their first 50 principal components. */
 export const CLUSTER_COMPONENTS = 50;
+/** With --cluster-features autoencoder, on the codes of the course's deep autoencoder (notebook 02), trained without labels. */
+export const CLUSTER_AUTOENCODER = "hinton-ae-30";
+export const CLUSTER_FEATURES = ["pca", "autoencoder"] as const;
 export type GanModelName = (typeof GAN_MODELS)[number];
 
 export interface GanSettings {
@@ -35,6 +38,8 @@ export interface GanSettings {
   models: "both" | GanModelName;
   /** The number of k-means clusters the cluster-conditioned DCGAN conditions on (50 was better than 20 at equal epochs, README). */
   clusters: number;
+  /** What k-means sees: the images' first 50 principal components, or the deep autoencoder's 30-number codes. */
+  clusterFeatures: (typeof CLUSTER_FEATURES)[number];
   epochs: number;
   batchSize: number;
   /** The discriminator's width f (see DcganOptions), and the generator's unless generatorFilters is set. */
@@ -58,13 +63,13 @@ export interface GanSettings {
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "pca", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", clusters: "clusters", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
+  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
 };
 
-export const GAN_CHOICES = { models: ["both", ...GAN_MODELS] } as const;
+export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES } as const;
 
 export function ganCommand(settings: GanSettings): string {
   return reproduceCommand("gan", settings, DEFAULT_GAN_SETTINGS, GAN_FLAGS);
@@ -165,13 +170,29 @@ interface Shared {
   backend: string;
 }
 
-/** The training images' k-means clusters (seeded by --seed), timed. */
+/** The training images' k-means clusters (seeded by --seed) on the features --cluster-features names, timed. */
 async function clusterImages(images: Float32Array, settings: GanSettings) {
   const started = performance.now();
-  const clusters = await kmeansClusters(images, 784, { clusters: settings.clusters, components: CLUSTER_COMPONENTS, seed: settings.seed });
+  const { rows, rowLength, components, features } = settings.clusterFeatures === "autoencoder" ? await autoencoderCodes(images) : { rows: images, rowLength: 784, components: CLUSTER_COMPONENTS, features: `${CLUSTER_COMPONENTS} principal components` };
+  const clusters = await kmeansClusters(rows, rowLength, { clusters: settings.clusters, components, seed: settings.seed });
   const seconds = rounded((performance.now() - started) / 1000, 1);
-  console.error(`${settings.clusters} k-means clusters on ${CLUSTER_COMPONENTS} principal components: ${clusters.iterations} iterations, ${seconds} s`);
-  return { ...clusters, seconds };
+  console.error(`${settings.clusters} k-means clusters on ${features}: ${clusters.iterations} iterations, ${seconds} s`);
+  return { ...clusters, features, seconds };
+}
+
+/** The shipped deep autoencoder's codes of the images. k-means runs on all their components: a rotation, which it does not notice. */
+async function autoencoderCodes(images: Float32Array) {
+  const { encoder, decoder, result } = await loadSavedAutoencoder(CLUSTER_AUTOENCODER);
+  try {
+    const codes = tf.tidy(() => encoder.predict(tf.tensor2d(images, [images.length / 784, 784]), { batchSize: 1000 }) as tf.Tensor2D);
+    const rowLength = codes.shape[1];
+    const rows = codes.dataSync() as Float32Array;
+    codes.dispose();
+    return { rows, rowLength, components: rowLength, features: `the ${rowLength}-number codes of the deep autoencoder datasets/${CLUSTER_AUTOENCODER} (${result.command as string})` };
+  } finally {
+    encoder.dispose();
+    decoder.dispose();
+  }
 }
 
 async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
@@ -201,7 +222,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     model: conditional
       ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
       : clustered
-        ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.sizes.length}, on ${CLUSTER_COMPONENTS} principal components) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
+        ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.sizes.length}, on ${clustered.features}) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
         : "DCGAN: z (100) → G → 28×28 image; D → one logit",
     targets: { inceptionScore: GAN_TARGETS.inceptionScore, frechetDistance: `≤ ${GAN_TARGETS.frechetDistanceOverBaseline} × the real-vs-real baseline (${shared.frechetBaseline.toFixed(2)}) = ${(GAN_TARGETS.frechetDistanceOverBaseline * shared.frechetBaseline).toFixed(2)}` },
     command: ganCommand(settings),
@@ -220,7 +241,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       inceptionScore: "exp(E KL(p(y|x) ‖ p(y))) from the MNIST classifier's softmax, mean over 10 splits",
       classifier: shared.classifierFigures,
     },
-    ...(clustered && { clusters: { shares: clustered.sizes.map((size) => rounded(size / shared.train.count, 5)), iterations: clustered.iterations, components: CLUSTER_COMPONENTS, seconds: clustered.seconds } }),
+    ...(clustered && { clusters: { shares: clustered.sizes.map((size) => rounded(size / shared.train.count, 5)), iterations: clustered.iterations, features: clustered.features, seconds: clustered.seconds } }),
     ...extra,
     backend: shared.backend,
     started: started.toISOString(),
