@@ -199,25 +199,26 @@ describe("npm run reproduce -- gan", () => {
     await reproduceGan({ ...settings, models: "clustered", clusters: 4 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
     const clustered = JSON.parse(fs.readFileSync(path.join(directory, "clustered", "result.json"), "utf8"));
     expect(clustered.command).toBe("npm run reproduce -- gan --models clustered --clusters 4 --epochs 1 --batch-size 32 --filters 4 --samples 40");
-    expect(clustered.model).toMatch(/^cluster-conditioned DCGAN: .*k-means cluster \(of 4, on 50 principal components\).*no labels/);
+    expect(clustered.model).toMatch(/^cluster-conditioned DCGAN: .*k-means cluster \(of 4, on the 30-number codes of the deep autoencoder datasets\/hinton-ae-30 \(npm run reproduce -- hinton-ae\)\).*no labels/);
     expect(clustered.clusters.shares).toHaveLength(4);
     expect(clustered.clusters.shares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
     expect(clustered.perEpoch[0].classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(40);
     const [clusterGenerator, clusterDiscriminator] = [dcganGenerator({ filters: 4, latentSize: 100, conditionClasses: 4 }), dcganDiscriminator({ filters: 4, conditionClasses: 4 })];
     expect(clustered.parameters).toEqual({ generator: countParameters(clusterGenerator), discriminator: countParameters(clusterDiscriminator) });
     [clusterGenerator, clusterDiscriminator].forEach((m) => m.dispose());
-    expect(clustered.clusters.features).toBe("50 principal components");
-    // On the deep autoencoder's codes instead: the same clusters as k-means run here on the codes of the same 128 images.
-    await reproduceGan({ ...settings, models: "clustered", clusters: 3, clusterFeatures: "autoencoder" }, directory, { trainLimit: 128, testLimit: 60, progress: false });
-    const onCodes = JSON.parse(fs.readFileSync(path.join(directory, "clustered", "result.json"), "utf8"));
-    expect(onCodes.command).toBe("npm run reproduce -- gan --models clustered --clusters 3 --cluster-features autoencoder --epochs 1 --batch-size 32 --filters 4 --samples 40");
-    expect(onCodes.model).toMatch(/\(of 3, on the 30-number codes of the deep autoencoder datasets\/hinton-ae-30 \(npm run reproduce -- hinton-ae\)\)/);
+    // The same clusters as k-means run here on the autoencoder's codes of the same 128 images.
     const autoencoder = await loadSavedAutoencoder("hinton-ae-30");
     const images = loadMnist("train", { limit: 128 }).images;
     const codes = tf.tidy(() => (autoencoder.encoder.predict(tf.tensor2d(images, [128, 784])) as tf.Tensor2D).dataSync() as Float32Array);
     [autoencoder.encoder, autoencoder.decoder].forEach((m) => m.dispose());
-    const direct = await kmeansClusters(codes, 30, { clusters: 3, components: 30, seed: settings.seed });
-    expect(onCodes.clusters.shares).toEqual(direct.sizes.map((size) => Math.round((size / 128) * 1e5) / 1e5));
+    const direct = await kmeansClusters(codes, 30, { clusters: 4, components: 30, seed: settings.seed });
+    expect(clustered.clusters.shares).toEqual(direct.sizes.map((size) => Math.round((size / 128) * 1e5) / 1e5));
+    // On the images' principal components instead.
+    await reproduceGan({ ...settings, models: "clustered", clusters: 3, clusterFeatures: "pca" }, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    const onComponents = JSON.parse(fs.readFileSync(path.join(directory, "clustered", "result.json"), "utf8"));
+    expect(onComponents.command).toBe("npm run reproduce -- gan --models clustered --clusters 3 --cluster-features pca --epochs 1 --batch-size 32 --filters 4 --samples 40");
+    expect(onComponents.model).toMatch(/\(of 3, on 50 principal components\)/);
+    expect(onComponents.clusters.features).toBe("50 principal components");
     await expect(reproduceGan({ ...settings, generatorFilters: 2.5 }, directory)).rejects.toThrow(/--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got 2\.5/);
     await expect(reproduceGan({ ...settings, models: "clustered", clusters: 1 }, directory)).rejects.toThrow(/--clusters must be a whole number ≥ 2, got 1/);
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
