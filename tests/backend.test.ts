@@ -9,6 +9,11 @@ import { patchWasmBackend } from "../lib/src/wasm-kernels";
 
 const ROOT = path.resolve(__dirname, "..");
 
+// On CPUs with AVX-512 or AMX, the TensorFlow C library (2.21) announces oneDNN's custom operations when it loads,
+// through absl logging that TF_CPP_MIN_LOG_LEVEL does not reach. The only switch, TF_ENABLE_ONEDNN_OPTS=0, made the
+// DCGAN's steps a third slower here (12.0 → 7.6 per second), so the course leaves it on: that notice, and nothing else.
+const ONEDNN_NOTICE = /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR\n[IW]\d{4} [^\n]* port\.cc:\d+\] oneDNN custom operations are on\.[^\n]*\n/;
+
 describe("backend selection", () => {
   it("uses the native tensorflow backend after npm install (unless COURSE_BACKEND says otherwise)", async () => {
     const info = await initBackend();
@@ -16,9 +21,9 @@ describe("backend selection", () => {
     expect(await describeBackend()).toMatch(/^backend: (tensorflow|wasm|cpu)/);
   });
 
-  it("the README's one-liner prints the backend on stdout and nothing on stderr", () => {
+  it("the README's one-liner prints the backend on stdout and nothing on stderr but TensorFlow's oneDNN notice", () => {
     const run = spawnSync(process.execPath, ["-e", "require('@course/lib').describeBackend().then(console.log)"], { cwd: ROOT, encoding: "utf8" });
-    expect(run.stderr).toBe("");
+    expect(run.stderr.replace(ONEDNN_NOTICE, "")).toBe("");
     expect(run.stdout).toMatch(/^backend: tensorflow \(tfjs-node 4\.22\.0, TensorFlow C library 2\.21\.0/);
   });
 

@@ -19,7 +19,8 @@ export interface BackendInfo {
 }
 
 // TensorFlow's C library logs to stderr at load time unless told not to; tfjs prints a
-// "Hi there" banner on the cpu backend unless in production mode.
+// "Hi there" banner on the cpu backend unless in production mode. Left alone on purpose: TensorFlow 2.21's oneDNN
+// notice on CPUs with AVX-512, which this level does not reach; turning it off turns the faster kernels off (README).
 process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
 tf.env().set("PROD", true);
 
