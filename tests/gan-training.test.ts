@@ -93,6 +93,34 @@ describe("the GAN models", () => {
     [generator, discriminator, narrow].forEach((m) => m.dispose());
   });
 
+  it("DCGAN options: stride-1 convolutions at 7×7 in G, the minibatch standard deviation in D; both save and load", async () => {
+    const generator = dcganGenerator({ filters: 16, latentSize: 8, extraConvolutions: 2, seed: 1 });
+    expect(generator.getLayer("conv7x7_2_32").outputShape).toEqual([null, 7, 7, 32]);
+    // The f = 16 generator above plus, per convolution, 3·3·32·32 weights (no bias) and batch norm's 4·32.
+    expect(generator.countParams()).toBe(8 * 1568 + 4 * 1568 + 16 * 32 * 16 + 4 * 16 + 16 * 16 + 1 + 2 * (9 * 32 * 32 + 4 * 32));
+    expect(() => dcganGenerator({ extraConvolutions: 0.5 })).toThrow(/extraConvolutions must be a whole number ≥ 0, got 0.5/);
+    const discriminator = dcganDiscriminator({ filters: 16, minibatchStddev: true, seed: 1 });
+    expect(discriminator.getLayer("minibatch_stddev").outputShape).toEqual([null, 7, 7, 33]);
+    // One more 7×7 map before the logit: 49 more weights than without it.
+    expect(discriminator.countParams()).toBe(17 * 16 + 16 * 16 * 32 + 4 * 32 + 1568 + 49 + 1);
+    const images = sampleGenerator(generator, 5, { seed: 2 });
+    expect(images.shape).toEqual([5, 784]);
+    // The spread of a batch of one row is 0, so a row's logit depends on the rows beside it.
+    const alone = values(discriminator.predict(images.slice(0, 1)) as tf.Tensor)[0];
+    const inBatch = values(discriminator.predict(images) as tf.Tensor)[0];
+    expect(alone).not.toBeCloseTo(inBatch, 6);
+    for (const [model, input] of [[generator, tf.randomNormal([3, 8], 0, 1, "float32", 5)], [discriminator, images]] as const) {
+      let artifacts: tf.io.ModelArtifacts | undefined;
+      await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+      expect(values(loaded.predict(input) as tf.Tensor)).toEqual(values(model.predict(input) as tf.Tensor));
+      loaded.dispose();
+      if (model === generator) input.dispose();
+    }
+    images.dispose();
+    [generator, discriminator].forEach((m) => m.dispose());
+  });
+
   it("conditional DCGAN: [z, one-hot] of 110 and [x, one-hot] of 794, the code stacked as 10 constant maps behind the image rescaled to [−1, 1]", async () => {
     const generator = dcganGenerator({ seed: 1, conditionClasses: 10 });
     const discriminator = dcganDiscriminator({ seed: 1, conditionClasses: 10 });

@@ -52,6 +52,10 @@ export interface GanSettings {
    * a discriminator at f = 32 learned faster per epoch than both at 32, and slower than both at 64.
    */
   generatorFilters: number;
+  /** Stride-1 convolutions at 7×7 in the generator (DcganOptions.extraConvolutions; 0, the lecture's DCGAN, by default). */
+  generatorConvolutions: number;
+  /** "on" gives the discriminator the minibatch standard deviation (DcganOptions.minibatchStddev). */
+  minibatchStddev: "off" | "on";
   latentSize: number;
   learningRate: number;
   beta1: number;
@@ -66,13 +70,13 @@ export interface GanSettings {
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, minibatchStddev: "off", latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
+  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", minibatchStddev: "minibatch-stddev", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
 };
 
-export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES } as const;
+export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES, minibatchStddev: ["off", "on"] } as const;
 
 export function ganCommand(settings: GanSettings): string {
   return reproduceCommand("gan", settings, DEFAULT_GAN_SETTINGS, GAN_FLAGS);
@@ -136,6 +140,7 @@ export async function reproduceGan(settings: GanSettings, outDir: string, limits
   if (settings.samples < 20) throw new Error(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
   if (!(Number.isInteger(settings.clusters) && settings.clusters >= 2)) throw new Error(`--clusters must be a whole number ≥ 2, got ${settings.clusters}`);
   if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new Error(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
+  if (!(Number.isInteger(settings.generatorConvolutions) && settings.generatorConvolutions >= 0)) throw new Error(`--generator-convolutions must be a whole number ≥ 0, got ${settings.generatorConvolutions}`);
   const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
   const train = loadMnist("train", { limit: limits.trainLimit });
@@ -203,9 +208,9 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   const clustered = name === "clustered" ? await clusterImages(shared.train.images, settings) : undefined;
   const classes = conditional ? 10 : clustered?.sizes.length;
   const modelOptions = { filters: settings.filters, seed: settings.seed, ...(classes && { conditionClasses: classes }) };
-  const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize };
+  const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize, extraConvolutions: settings.generatorConvolutions };
   const generator = dcganGenerator(generatorOptions);
-  const discriminator = dcganDiscriminator(modelOptions);
+  const discriminator = dcganDiscriminator({ ...modelOptions, minibatchStddev: settings.minibatchStddev === "on" });
   const average = settings.averageDecay > 0 ? dcganGenerator(generatorOptions) : undefined;
   // What ships as `generator` and what the figures measure: the average when there is one.
   const shipped = average ?? generator;
@@ -221,12 +226,18 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       samples.dispose();
     }
   };
+  // The options that change the networks from the lecture's DCGAN.
+  const variations = [
+    settings.generatorConvolutions > 0 && `G has ${settings.generatorConvolutions} stride-1 convolution${settings.generatorConvolutions > 1 ? "s" : ""} at 7×7`,
+    settings.minibatchStddev === "on" && "D sees the minibatch standard deviation",
+  ].filter((text): text is string => typeof text === "string");
+  const described = conditional
+    ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
+    : clustered
+      ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.sizes.length}, on ${clustered.features}) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
+      : "DCGAN: z (100) → G → 28×28 image; D → one logit";
   const summary = <Extra extends object>(perEpoch: GanEpochRecord[], complete: boolean, extra: Extra) => ({
-    model: conditional
-      ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
-      : clustered
-        ? `cluster-conditioned DCGAN: the conditional DCGAN with the image's k-means cluster (of ${clustered.sizes.length}, on ${clustered.features}) in place of its digit; no labels; a sample's cluster is drawn from the clusters' shares`
-        : "DCGAN: z (100) → G → 28×28 image; D → one logit",
+    model: [described, ...variations].join("; "),
     targets: { inceptionScore: GAN_TARGETS.inceptionScore, frechetDistance: `≤ ${GAN_TARGETS.frechetDistanceOverBaseline} × the real-vs-real baseline (${shared.frechetBaseline.toFixed(2)}) = ${(GAN_TARGETS.frechetDistanceOverBaseline * shared.frechetBaseline).toFixed(2)}` },
     command: ganCommand(settings),
     settings: { ...settings, models: name },

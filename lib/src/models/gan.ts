@@ -117,6 +117,14 @@ export interface DcganOptions {
    * about 1.5 steps/s for f = 64 and 3.7 for f = 32 (a step: one update of D, then one of G).
    */
   filters?: number;
+  /**
+   * Generator only: stride-1 3×3 convolutions of 2f channels at 7×7, each followed by batch norm and ReLU, between the
+   * projection and the first transposed convolution (default 0). They deepen G where it decides which digit to draw:
+   * z ~ N(0, I) is one connected blob, and a shallow G maps the ways between two digits to blends of both.
+   */
+  extraConvolutions?: number;
+  /** Discriminator only: appends the batch's spread (models/minibatch-stddev.ts) to its 7×7 features, before the logit. */
+  minibatchStddev?: boolean;
 }
 
 /**
@@ -136,7 +144,7 @@ export interface DcganOptions {
  * each class of a conditional generator adds 6,272 dense weights. 12,672 of the parameters are batch norm's moving statistics,
  * which the optimizer does not train.
  */
-export function dcganGenerator(options: DcganOptions = {}): tf.Sequential {
+export function dcganGenerator(options: Omit<DcganOptions, "minibatchStddev"> = {}): tf.Sequential {
   const fn = "dcganGenerator";
   const latentSize = options.latentSize ?? 100;
   checkWhole(fn, "latentSize", latentSize, 1);
@@ -152,6 +160,13 @@ export function dcganGenerator(options: DcganOptions = {}): tf.Sequential {
   model.add(batchNorm("project_bn"));
   model.add(tf.layers.reLU({ name: "project_relu" }));
   model.add(tf.layers.reshape({ targetShape: [7, 7, 2 * f], name: `to_7x7x${2 * f}` }));
+  const extra = options.extraConvolutions ?? 0;
+  checkWhole(fn, "extraConvolutions", extra, 0);
+  for (let i = 1; i <= extra; i++) {
+    model.add(conv2d({ filters: 2 * f, kernelSize: 3, padding: "same", useBias: false, kernelInitializer: init(2 + i), name: `conv7x7_${i}_${2 * f}` }));
+    model.add(batchNorm(`conv7x7_${i}_bn`));
+    model.add(tf.layers.reLU({ name: `conv7x7_${i}_relu` }));
+  }
   model.add(tf.layers.conv2dTranspose({ ...transposed, filters: f, useBias: false, kernelInitializer: init(1), name: `deconv1_${f}` }));
   model.add(batchNorm("deconv1_bn"));
   model.add(tf.layers.reLU({ name: "deconv1_relu" }));
@@ -179,7 +194,7 @@ export function dcganGenerator(options: DcganOptions = {}): tf.Sequential {
  * It costs 16·64·classes weights more. Parameters (unconditional): 1,088 + 131,072 + 512 + 6,273 = 138,945,
  * 256 of them moving statistics.
  */
-export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {}): tf.LayersModel {
+export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize" | "extraConvolutions"> = {}): tf.LayersModel {
   const fn = "dcganDiscriminator";
   const classes = classesOf(fn, options.conditionClasses);
   const f = options.filters ?? 64;
@@ -209,6 +224,7 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {
   x = conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;
   x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: "conv2_bn" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv2_leaky_relu" }).apply(x) as tf.SymbolicTensor;
+  if (options.minibatchStddev) x = minibatchStddev({ name: "minibatch_stddev" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
   const logit = tf.layers.dense({ units: 1, kernelInitializer: init(2), name: "logit" }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logit, name: "dcgan_discriminator" });
