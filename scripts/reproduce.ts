@@ -6,7 +6,7 @@ import { DEFAULT_GAN_SETTINGS, GAN_CHOICES, GAN_FLAGS, reproduceGan } from "./re
 import { reproducePca } from "./reproduce/pca";
 import { DEFAULT_RING_SETTINGS, reproduceRing, RING_FLAGS } from "./reproduce/ring";
 import { DEFAULT_VAE_SETTINGS, reproduceVae, VAE_FLAGS } from "./reproduce/vae";
-import { settingsFromFlags } from "./reproduce/command-line";
+import { FlagError, settingsFromFlags } from "./reproduce/command-line";
 
 const figures: Record<string, () => Promise<unknown>> = {
   pca: () => reproducePca(),
@@ -36,7 +36,14 @@ async function main(): Promise<void> {
     process.exitCode = name ? 1 : 0;
     return;
   }
-  console.log(JSON.stringify(await run(), null, 2));
+  try {
+    console.log(JSON.stringify(await run(), null, 2));
+  } catch (error) {
+    // A wrong flag gets its message alone; any other error keeps its stack, which a crash an hour into a run needs.
+    if (!(error instanceof FlagError)) throw error;
+    console.error(`npm run reproduce -- ${name}: ${error.message}`);
+    process.exitCode = 2;
+  }
 }
 
 void main();

@@ -1,4 +1,6 @@
 // The reproduction commands' flags, read and written back: a result.json's command reruns the same settings.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { numericOption, reproduceCommand, settingsFromFlags, sizesOption, textOption } from "../scripts/reproduce/command-line";
 import { DEFAULT_HINTON_AE_SETTINGS, HINTON_AE_FLAGS } from "../scripts/reproduce/hinton-ae";
@@ -33,4 +35,12 @@ describe("reproduction flags", () => {
     expect(command).toBe("npm run reproduce -- vae --latent 20 --hidden 200,200 --k 500");
     expect(settingsFromFlags(DEFAULT_VAE_SETTINGS, VAE_FLAGS, {}, command.split(" "))).toEqual(vae);
   });
+
+  it("a wrong flag on the command line prints its message alone and exits with 2, before any training", () => {
+    const tsx = path.join(__dirname, "..", "node_modules", "tsx", "dist", "cli.mjs");
+    const run = spawnSync(process.execPath, [tsx, path.join(__dirname, "..", "scripts", "reproduce.ts"), "gan", "--cluster-features", "foo"], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("npm run reproduce -- gan: --cluster-features must be one of pca, autoencoder, got foo\n");
+  }, 60_000);
 });

@@ -3,6 +3,11 @@
 // from the defaults), which each result.json records; and the start every training reproduction shares.
 import { describeBackend, initBackend } from "../../lib/src";
 
+/** A flag's value that cannot be used: `npm run reproduce` prints its message alone, since no stack trace helps there. */
+export class FlagError extends Error {
+  override name = "FlagError";
+}
+
 function flagValue(name: string, argv: readonly string[]): string | undefined {
   const index = argv.indexOf(`--${name}`);
   return index < 0 ? undefined : String(argv[index + 1]);
@@ -13,7 +18,7 @@ export function numericOption(name: string, fallback: number, argv: readonly str
   const given = flagValue(name, argv);
   if (given === undefined) return fallback;
   const value = Number(given);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number, got ${given}`);
+  if (!Number.isFinite(value) || value <= 0) throw new FlagError(`--${name} needs a positive number, got ${given}`);
   return value;
 }
 
@@ -21,7 +26,7 @@ export function numericOption(name: string, fallback: number, argv: readonly str
 export function textOption<T extends string>(name: string, fallback: T, choices: readonly T[], argv: readonly string[] = process.argv): T {
   const given = flagValue(name, argv);
   if (given === undefined) return fallback;
-  if (!choices.includes(given as T)) throw new Error(`--${name} must be one of ${choices.join(", ")}, got ${given}`);
+  if (!choices.includes(given as T)) throw new FlagError(`--${name} must be one of ${choices.join(", ")}, got ${given}`);
   return given as T;
 }
 
@@ -30,7 +35,7 @@ export function sizesOption(name: string, fallback: number[], argv: readonly str
   const given = flagValue(name, argv);
   if (given === undefined) return fallback;
   const sizes = given.split(",").map(Number);
-  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--${name} needs whole numbers separated by commas, e.g. 500,500; got ${given}`);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new FlagError(`--${name} needs whole numbers separated by commas, e.g. 500,500; got ${given}`);
   return sizes;
 }
 
@@ -77,7 +82,7 @@ export const rounded = (value: number | undefined, digits = 2): number | undefin
 export async function startReproduction<S extends object>(settings: S, flags: Record<keyof S, string>, whole: readonly (keyof S)[]): Promise<{ backend: string; started: Date }> {
   for (const key of whole) {
     const value = settings[key] as unknown as number;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flags[key]} must be a whole number ≥ 1, got ${value}`);
+    if (!Number.isInteger(value) || value < 1) throw new FlagError(`--${flags[key]} must be a whole number ≥ 1, got ${value}`);
   }
   await initBackend();
   const backend = await describeBackend();

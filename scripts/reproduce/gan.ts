@@ -19,7 +19,7 @@ import {
   drawCategories, kmeansClusters, loadMnist, loadSavedAutoencoder, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
-import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
+import { FlagError, reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
 
 /** The issue's targets for both GANs. */
 export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5 } as const;
@@ -136,11 +136,11 @@ function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: 
 }
 
 export async function reproduceGan(settings: GanSettings, outDir: string, limits: RunLimits = {}) {
-  if (!(settings.averageDecay === 0 || (settings.averageDecay > 0 && settings.averageDecay < 1))) throw new Error(`--average-decay must be 0 (no average) or in (0, 1), e.g. 0.999, got ${settings.averageDecay}`);
-  if (settings.samples < 20) throw new Error(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
-  if (!(Number.isInteger(settings.clusters) && settings.clusters >= 2)) throw new Error(`--clusters must be a whole number ≥ 2, got ${settings.clusters}`);
-  if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new Error(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
-  if (!(Number.isInteger(settings.generatorConvolutions) && settings.generatorConvolutions >= 0)) throw new Error(`--generator-convolutions must be a whole number ≥ 0, got ${settings.generatorConvolutions}`);
+  if (!(settings.averageDecay === 0 || (settings.averageDecay > 0 && settings.averageDecay < 1))) throw new FlagError(`--average-decay must be 0 (no average) or in (0, 1), e.g. 0.999, got ${settings.averageDecay}`);
+  if (settings.samples < 20) throw new FlagError(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
+  if (!(Number.isInteger(settings.clusters) && settings.clusters >= 2)) throw new FlagError(`--clusters must be a whole number ≥ 2, got ${settings.clusters}`);
+  if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new FlagError(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
+  if (!(Number.isInteger(settings.generatorConvolutions) && settings.generatorConvolutions >= 0)) throw new FlagError(`--generator-convolutions must be a whole number ≥ 0, got ${settings.generatorConvolutions}`);
   const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
   const train = loadMnist("train", { limit: limits.trainLimit });
