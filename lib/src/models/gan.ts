@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { batchNormalization } from "./batch-norm";
 import { conv2d } from "./conv";
 import { minibatchStddev } from "./minibatch-stddev";
+import { packSamples } from "./pack-samples";
 import type { HiddenActivation } from "./dense";
 
 /** The hidden activations of the MLP generator and discriminator. "leakyRelu" is max(x, 0.2x), DCGAN's slope for D. */
@@ -125,6 +126,11 @@ export interface DcganOptions {
   extraConvolutions?: number;
   /** Discriminator only: appends the batch's spread (models/minibatch-stddev.ts) to its 7×7 features, before the logit. */
   minibatchStddev?: boolean;
+  /**
+   * Discriminator only: judges `pack` samples at once, stacked as channels (models/pack-samples.ts, PacGAN), one logit
+   * per pack (default 1). Its batches must divide into packs.
+   */
+  pack?: number;
 }
 
 /**
@@ -144,7 +150,7 @@ export interface DcganOptions {
  * each class of a conditional generator adds 6,272 dense weights. 12,672 of the parameters are batch norm's moving statistics,
  * which the optimizer does not train.
  */
-export function dcganGenerator(options: Omit<DcganOptions, "minibatchStddev"> = {}): tf.Sequential {
+export function dcganGenerator(options: Omit<DcganOptions, "minibatchStddev" | "pack"> = {}): tf.Sequential {
   const fn = "dcganGenerator";
   const latentSize = options.latentSize ?? 100;
   checkWhole(fn, "latentSize", latentSize, 1);
@@ -219,6 +225,9 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize" | "e
   let x = tf.layers.reshape({ targetShape: [28, 28, 1], name: "to_28x28x1" }).apply(pixels) as tf.SymbolicTensor;
   x = tf.layers.rescaling({ scale: 2, offset: -1, name: "to_minus1_1" }).apply(x) as tf.SymbolicTensor;
   if (labelMaps) x = tf.layers.concatenate({ axis: -1, name: "image_and_class_maps" }).apply([x, labelMaps]) as tf.SymbolicTensor;
+  const pack = options.pack ?? 1;
+  checkWhole(fn, "pack", pack, 1);
+  if (pack > 1) x = packSamples({ pack, name: `packs_of_${pack}` }).apply(x) as tf.SymbolicTensor;
   x = conv2d({ ...conv, filters: f, kernelInitializer: init(0), name: `conv1_${f}` }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv1_leaky_relu" }).apply(x) as tf.SymbolicTensor;
   x = conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;

@@ -3,6 +3,7 @@ export * from "./io";
 export * from "./batch-norm";
 export * from "./conv";
 export * from "./minibatch-stddev";
+export * from "./pack-samples";
 export * from "./vae";
 export * from "./classifier";
 export * from "./gan";
