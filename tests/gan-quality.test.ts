@@ -184,14 +184,14 @@ describe("npm run reproduce -- gan", () => {
     // A second run for one model reuses the baselines of the first (same rows, seed and test set).
     const written = fs.statSync(path.join(directory, "baselines.json")).mtimeMs;
     // It also takes a generator wider than the discriminator, deeper at 7×7, and a discriminator that sees the batch's spread.
-    await reproduceGan({ ...settings, models: "cgan", averageDecay: 0, generatorFilters: 6, generatorConvolutions: 1, minibatchStddev: "on", pack: 2 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
+    await reproduceGan({ ...settings, models: "cgan", averageDecay: 0, generatorFilters: 6, generatorConvolutions: 1, discriminatorConvolutions: 2, minibatchStddev: "on", pack: 2 }, directory, { trainLimit: 128, testLimit: 60, progress: false });
     expect(fs.statSync(path.join(directory, "baselines.json")).mtimeMs).toBe(written);
     const unaveraged = JSON.parse(fs.readFileSync(path.join(directory, "cgan", "result.json"), "utf8"));
     expect([unaveraged.generator, unaveraged.perEpoch[0].trainedGenerator]).toEqual(["generator: the trained generator", undefined]);
-    expect(unaveraged.command).toBe("npm run reproduce -- gan --models cgan --epochs 1 --batch-size 32 --filters 4 --generator-filters 6 --generator-convolutions 1 --minibatch-stddev on --pack 2 --average-decay 0 --samples 40");
-    expect(unaveraged.model).toMatch(/^conditional DCGAN: .*; G has 1 stride-1 convolution at 7×7; D sees the minibatch standard deviation; D judges packs of 2 samples \(PacGAN\)$/);
+    expect(unaveraged.command).toBe("npm run reproduce -- gan --models cgan --epochs 1 --batch-size 32 --filters 4 --generator-filters 6 --generator-convolutions 1 --discriminator-convolutions 2 --minibatch-stddev on --pack 2 --average-decay 0 --samples 40");
+    expect(unaveraged.model).toMatch(/^conditional DCGAN: .*; G has 1 stride-1 convolution at 7×7; D has 2 stride-1 convolutions at 7×7; D sees the minibatch standard deviation; D judges packs of 2 samples \(PacGAN\)$/);
     const [wide, narrow] = [6, 4].map((filters) => dcganGenerator({ filters, latentSize: 100, conditionClasses: 10, extraConvolutions: 1 }));
-    const discriminator = dcganDiscriminator({ filters: 4, conditionClasses: 10, minibatchStddev: true, pack: 2 });
+    const discriminator = dcganDiscriminator({ filters: 4, conditionClasses: 10, extraConvolutions: 2, minibatchStddev: true, pack: 2 });
     expect(unaveraged.parameters).toEqual({ generator: countParameters(wide), discriminator: countParameters(discriminator) });
     expect(countParameters(wide)).toBeGreaterThan(countParameters(narrow));
     for (const model of [wide, narrow, discriminator]) model.dispose();
@@ -223,6 +223,7 @@ describe("npm run reproduce -- gan", () => {
     await expect(reproduceGan({ ...settings, generatorFilters: 2.5 }, directory)).rejects.toThrow(/--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got 2\.5/);
     await expect(reproduceGan({ ...settings, pack: 3 }, directory)).rejects.toThrow("--pack must be a whole number ≥ 1 that divides --batch-size (32), got 3");
     await expect(reproduceGan({ ...settings, generatorConvolutions: 1.5 }, directory)).rejects.toThrow(/--generator-convolutions must be a whole number ≥ 0, got 1\.5/);
+    await expect(reproduceGan({ ...settings, discriminatorConvolutions: -1 }, directory)).rejects.toThrow(/--discriminator-convolutions must be a whole number ≥ 0, got -1/);
     await expect(reproduceGan({ ...settings, models: "clustered", clusters: 1 }, directory)).rejects.toThrow(/--clusters must be a whole number ≥ 2, got 1/);
     await expect(reproduceGan({ ...settings, averageDecay: 1 }, directory)).rejects.toThrow(/--average-decay must be 0 \(no average\) or in \(0, 1\)/);
     fs.rmSync(directory, { recursive: true });

@@ -93,7 +93,7 @@ describe("the GAN models", () => {
     [generator, discriminator, narrow].forEach((m) => m.dispose());
   });
 
-  it("DCGAN options: stride-1 convolutions at 7×7 in G, the minibatch standard deviation in D; both save and load", async () => {
+  it("DCGAN options: stride-1 convolutions at 7×7 in G and D, the minibatch standard deviation in D; both save and load", async () => {
     const generator = dcganGenerator({ filters: 16, latentSize: 8, extraConvolutions: 2, seed: 1 });
     expect(generator.getLayer("conv7x7_2_32").outputShape).toEqual([null, 7, 7, 32]);
     // The f = 16 generator above plus, per convolution, 3·3·32·32 weights (no bias) and batch norm's 4·32.
@@ -103,6 +103,11 @@ describe("the GAN models", () => {
     expect(discriminator.getLayer("minibatch_stddev").outputShape).toEqual([null, 7, 7, 33]);
     // One more 7×7 map before the logit: 49 more weights than without it.
     expect(discriminator.countParams()).toBe(17 * 16 + 16 * 16 * 32 + 4 * 32 + 1568 + 49 + 1);
+    // D's stride-1 convolutions come after its second: 3·3·32·32 weights and batch norm's 4·32 each.
+    const deeper = dcganDiscriminator({ filters: 16, extraConvolutions: 1 });
+    expect(deeper.getLayer("conv7x7_1_32").outputShape).toEqual([null, 7, 7, 32]);
+    expect(deeper.countParams()).toBe(17 * 16 + 16 * 16 * 32 + 4 * 32 + 9 * 32 * 32 + 4 * 32 + 1568 + 1);
+    deeper.dispose();
     const images = sampleGenerator(generator, 5, { seed: 2 });
     expect(images.shape).toEqual([5, 784]);
     // The spread of a batch of one row is 0, so a row's logit depends on the rows beside it.

@@ -54,6 +54,8 @@ export interface GanSettings {
   generatorFilters: number;
   /** Stride-1 convolutions at 7×7 in the generator (DcganOptions.extraConvolutions; 0, the lecture's DCGAN, by default). */
   generatorConvolutions: number;
+  /** Stride-1 convolutions at 7×7 in the discriminator (the same option; 0 by default). */
+  discriminatorConvolutions: number;
   /** "on" gives the discriminator the minibatch standard deviation (DcganOptions.minibatchStddev). */
   minibatchStddev: "off" | "on";
   /** Samples per pack of the discriminator (DcganOptions.pack; 1, no packing, by default). */
@@ -72,10 +74,10 @@ export interface GanSettings {
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, minibatchStddev: "off", pack: 1, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, discriminatorConvolutions: 0, minibatchStddev: "off", pack: 1, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", minibatchStddev: "minibatch-stddev", pack: "pack", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
+  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", discriminatorConvolutions: "discriminator-convolutions", minibatchStddev: "minibatch-stddev", pack: "pack", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
 };
 
 export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES, minibatchStddev: ["off", "on"] } as const;
@@ -142,7 +144,9 @@ export async function reproduceGan(settings: GanSettings, outDir: string, limits
   if (settings.samples < 20) throw new FlagError(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
   if (!(Number.isInteger(settings.clusters) && settings.clusters >= 2)) throw new FlagError(`--clusters must be a whole number ≥ 2, got ${settings.clusters}`);
   if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new FlagError(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
-  if (!(Number.isInteger(settings.generatorConvolutions) && settings.generatorConvolutions >= 0)) throw new FlagError(`--generator-convolutions must be a whole number ≥ 0, got ${settings.generatorConvolutions}`);
+  for (const key of ["generatorConvolutions", "discriminatorConvolutions"] as const) {
+    if (!(Number.isInteger(settings[key]) && settings[key] >= 0)) throw new FlagError(`--${GAN_FLAGS[key]} must be a whole number ≥ 0, got ${settings[key]}`);
+  }
   if (!(Number.isInteger(settings.pack) && settings.pack >= 1 && settings.batchSize % settings.pack === 0)) throw new FlagError(`--pack must be a whole number ≥ 1 that divides --batch-size (${settings.batchSize}), got ${settings.pack}`);
   const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
@@ -213,7 +217,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   const modelOptions = { filters: settings.filters, seed: settings.seed, ...(classes && { conditionClasses: classes }) };
   const generatorOptions = { ...modelOptions, filters: settings.generatorFilters || settings.filters, latentSize: settings.latentSize, extraConvolutions: settings.generatorConvolutions };
   const generator = dcganGenerator(generatorOptions);
-  const discriminator = dcganDiscriminator({ ...modelOptions, minibatchStddev: settings.minibatchStddev === "on", pack: settings.pack });
+  const discriminator = dcganDiscriminator({ ...modelOptions, extraConvolutions: settings.discriminatorConvolutions, minibatchStddev: settings.minibatchStddev === "on", pack: settings.pack });
   const average = settings.averageDecay > 0 ? dcganGenerator(generatorOptions) : undefined;
   // What ships as `generator` and what the figures measure: the average when there is one.
   const shipped = average ?? generator;
@@ -231,7 +235,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   };
   // The options that change the networks from the lecture's DCGAN.
   const variations = [
-    settings.generatorConvolutions > 0 && `G has ${settings.generatorConvolutions} stride-1 convolution${settings.generatorConvolutions > 1 ? "s" : ""} at 7×7`,
+    ...(["generatorConvolutions", "discriminatorConvolutions"] as const).map((key) => settings[key] > 0 && `${key[0].toUpperCase()} has ${settings[key]} stride-1 convolution${settings[key] > 1 ? "s" : ""} at 7×7`),
     settings.minibatchStddev === "on" && "D sees the minibatch standard deviation",
     settings.pack > 1 && `D judges packs of ${settings.pack} samples (PacGAN)`,
   ].filter((text): text is string => typeof text === "string");

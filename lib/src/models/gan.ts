@@ -119,9 +119,9 @@ export interface DcganOptions {
    */
   filters?: number;
   /**
-   * Generator only: stride-1 3×3 convolutions of 2f channels at 7×7, each followed by batch norm and ReLU, between the
-   * projection and the first transposed convolution (default 0). They deepen G where it decides which digit to draw:
-   * z ~ N(0, I) is one connected blob, and a shallow G maps the ways between two digits to blends of both.
+   * Stride-1 3×3 convolutions of 2f channels at 7×7, each followed by batch norm and ReLU (LeakyReLU in D) (default 0).
+   * In G they come between the projection and the first transposed convolution, where it decides which digit to draw;
+   * in D after its second convolution, where it judges the digit's shape as a whole.
    */
   extraConvolutions?: number;
   /** Discriminator only: appends the batch's spread (models/minibatch-stddev.ts) to its 7×7 features, before the logit. */
@@ -200,7 +200,7 @@ export function dcganGenerator(options: Omit<DcganOptions, "minibatchStddev" | "
  * It costs 16·64·classes weights more. Parameters (unconditional): 1,088 + 131,072 + 512 + 6,273 = 138,945,
  * 256 of them moving statistics.
  */
-export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize" | "extraConvolutions"> = {}): tf.LayersModel {
+export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {}): tf.LayersModel {
   const fn = "dcganDiscriminator";
   const classes = classesOf(fn, options.conditionClasses);
   const f = options.filters ?? 64;
@@ -233,6 +233,13 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize" | "e
   x = conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;
   x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: "conv2_bn" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv2_leaky_relu" }).apply(x) as tf.SymbolicTensor;
+  const extra = options.extraConvolutions ?? 0;
+  checkWhole(fn, "extraConvolutions", extra, 0);
+  for (let i = 1; i <= extra; i++) {
+    x = conv2d({ filters: 2 * f, kernelSize: 3, padding: "same", useBias: false, kernelInitializer: init(2 + i), name: `conv7x7_${i}_${2 * f}` }).apply(x) as tf.SymbolicTensor;
+    x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: `conv7x7_${i}_bn` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: `conv7x7_${i}_leaky_relu` }).apply(x) as tf.SymbolicTensor;
+  }
   if (options.minibatchStddev) x = minibatchStddev({ name: "minibatch_stddev" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
   const logit = tf.layers.dense({ units: 1, kernelInitializer: init(2), name: "logit" }).apply(x) as tf.SymbolicTensor;
