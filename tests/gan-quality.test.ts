@@ -15,7 +15,7 @@ import { countParameters } from "../lib/src/models/autoencoder";
 import { classifierProbabilities, loadSavedClassifier } from "../lib/src/models/classifier";
 import { dcganDiscriminator, dcganGenerator, mlpDiscriminator } from "../lib/src/models/gan";
 import { DATASETS_DIRECTORY, loadModel, loadSavedAutoencoder, loadSavedGenerator } from "../lib/src/models/io";
-import { featureStatistics, sampleQuality } from "../lib/src/models/sample-quality";
+import { featureStatistics, sampleQuality, UNSURE_BELOW } from "../lib/src/models/sample-quality";
 import { discriminatorProbabilities, ringCoverage, sampleGenerator } from "../lib/src/training/gan";
 import { DEFAULT_GAN_SETTINGS, ganCommand, reproduceGan } from "../scripts/reproduce/gan";
 import { DEFAULT_RING_SETTINGS, RING_VARIANTS, reproduceRing } from "../scripts/reproduce/ring";
@@ -135,6 +135,11 @@ describe("sample quality of real images, and the shipped GANs", () => {
     quality.classCounts.forEach((count, digit) => expect(Math.abs(count - labels.filter((l) => l === digit).length)).toBeLessThanOrEqual(5));
     const predicted = Array.from(probabilities.argMax(1).dataSync() as Int32Array);
     expect(quality.classCounts).toEqual(quality.classCounts.map((_, digit) => predicted.filter((p) => p === digit).length));
+    // The unsure share counted row by row; real digits are rarely unsure.
+    const rows = probabilities.arraySync() as number[][];
+    expect(quality.unsure).toBe(rows.filter((row) => Math.max(...row) < UNSURE_BELOW).length / 1000);
+    expect(quality.unsure).toBeGreaterThan(0);
+    expect(quality.unsure).toBeLessThan(0.03);
     tf.dispose([probabilities, test.x, test.y]);
     model.dispose();
   });
@@ -169,6 +174,7 @@ describe("npm run reproduce -- gan", () => {
       expect(saved.perEpoch).toHaveLength(1);
       expect(saved.perEpoch[0].inceptionScore).toBeGreaterThanOrEqual(1);
       expect(saved.perEpoch[0].classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(40);
+      expect(saved.perEpoch[0].unsure).toBeGreaterThanOrEqual(0);
       // The moving average ships as the generator; the trained generator beside it, measured too.
       expect(saved.perEpoch[0].trainedGenerator.inceptionScore).toBeGreaterThanOrEqual(1);
       expect(saved.generator).toMatch(/moving average .*decay 0\.999 per step/);

@@ -95,6 +95,8 @@ function qualityFigures(quality: SampleQuality, baseline: number) {
     inceptionScoreStd: rounded(quality.inceptionScore.std, 3),
     // The digits 0–9 as the classifier reads the rows: an unconditional generator's balance.
     classCounts: quality.classCounts,
+    // The share of rows that are no clear digit to the classifier (under 90 % sure).
+    unsure: rounded(quality.unsure, 4),
   };
 }
 
@@ -296,7 +298,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
         measuring += (performance.now() - measuredAt) / 1000;
         quality.push({ epoch: epoch + 1, ...figures, ...(trained && { trainedGenerator: trained }) });
         const also = trained ? ` (trained generator: ${trained.frechetDistance}, IS ${trained.inceptionScore})` : "";
-        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}${also}; digits 0–9 ${figures.classCounts.join(" ")}; ${record.seconds.toFixed(1)} s`);
+        console.error(`${name} epoch ${epoch + 1}/${settings.epochs}: D ${record.dLoss.toFixed(3)}, G ${record.gLoss.toFixed(3)}, D(x) ${record.dReal.toFixed(3)}, D(G(z)) ${record.dFake.toFixed(3)}; Fréchet ${figures.frechetDistance} (${figures.overBaseline}× baseline), IS ${figures.inceptionScore}${also}; digits 0–9 ${figures.classCounts.join(" ")}, unsure ${figures.unsure}; ${record.seconds.toFixed(1)} s`);
         if (epoch + 1 < settings.epochs) await save(summary(records, false, {}));
       },
     });
