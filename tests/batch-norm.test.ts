@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { batchNormalization, FusedBatchNormalization } from "../lib/src/models/batch-norm";
 import { tensorflowKernels } from "../lib/src/tensorflow-kernels";
+import { saveAndLoad } from "./save-in-memory";
 
 function maxDifference(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => a.sub(b).abs().max().dataSync()[0]);
@@ -81,10 +82,8 @@ describe("batchNormalization (fused on the tensorflow backend)", () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [4] }), batchNormalization({ momentum: 0.9, name: "bn" })] });
     const x = tf.randomNormal([8, 4], 0, 1, "float32", 1);
     tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
-    expect(JSON.stringify(artifacts!.modelTopology)).toContain('"class_name":"FusedBatchNormalization"');
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const { artifacts, loaded } = await saveAndLoad(model);
+    expect(JSON.stringify(artifacts.modelTopology)).toContain('"class_name":"FusedBatchNormalization"');
     expect(loaded.getLayer("bn")).toBeInstanceOf(FusedBatchNormalization);
     expect(maxDifference(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor)).toBe(0);
     tf.dispose(x);

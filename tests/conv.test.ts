@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { conv2d, Conv2DWithPrunedGradients } from "../lib/src/models/conv";
+import { saveAndLoad } from "./save-in-memory";
 
 const maxDifference = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => a.sub(b).abs().max().dataSync()[0]);
 
@@ -37,9 +38,7 @@ describe("conv2d (training pass without fused ops)", () => {
 
   it("saves and loads under its own class name", async () => {
     const model = tf.sequential({ layers: [conv2d({ ...args, inputShape: [8, 8, 1], name: "conv" })] });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const { loaded } = await saveAndLoad(model);
     expect(loaded.getLayer("conv")).toBeInstanceOf(Conv2DWithPrunedGradients);
     const x = tf.randomNormal([2, 8, 8, 1]);
     expect(tf.tidy(() => maxDifference(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor))).toBe(0);

@@ -10,6 +10,7 @@ import { conditionalInput, discriminatorLoss, generatorLoss } from "../lib/src/m
 import { dcganDiscriminator, dcganGenerator, LEAKY_RELU_ALPHA, mlpDiscriminator, mlpGenerator } from "../lib/src/models/gan";
 import { derivedSeed } from "../lib/src/math/elbo";
 import { discriminatorStep, ganStep, generatorStep, sampleGenerator, trainGan } from "../lib/src/training/gan";
+import { saveAndLoad } from "./save-in-memory";
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 
@@ -115,9 +116,7 @@ describe("the GAN models", () => {
     const inBatch = values(discriminator.predict(images) as tf.Tensor)[0];
     expect(alone).not.toBeCloseTo(inBatch, 6);
     for (const [model, input] of [[generator, tf.randomNormal([3, 8], 0, 1, "float32", 5)], [discriminator, images]] as const) {
-      let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
-      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+      const { loaded } = await saveAndLoad(model);
       expect(values(loaded.predict(input) as tf.Tensor)).toEqual(values(model.predict(input) as tf.Tensor));
       loaded.dispose();
       if (model === generator) input.dispose();
@@ -151,9 +150,7 @@ describe("the GAN models", () => {
     const logits = values(discriminator.predict(input) as tf.Tensor);
     const otherLogits = values(discriminator.predict(conditionalInput(images, [4, 0], 10)) as tf.Tensor);
     expect(logits[0]).not.toBe(otherLogits[0]);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await discriminator.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const { loaded } = await saveAndLoad(discriminator);
     expect(values(loaded.predict(input) as tf.Tensor)).toEqual(logits);
     tf.dispose([images, input, stacked, imageChannel, expected, codes]);
     [generator, discriminator, loaded].forEach((m) => m.dispose()); // maps is made of the discriminator's layers: disposed with it

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { mlpDiscriminator } from "../lib/src/models/gan";
 import { MinibatchStddev, minibatchStddev } from "../lib/src/models/minibatch-stddev";
+import { saveAndLoad } from "./save-in-memory";
 
 /** Σ_j sqrt(var_j + 1e-8) / d over the rows of a row-major [n, d] array: the closed form, in float64. */
 function meanSpread(rows: number[][]): number {
@@ -70,9 +71,7 @@ describe("minibatchStddev", () => {
     expect(plain.countParams()).toBe(3 * 16 + 17 * 8 + 9);
     const noHidden = mlpDiscriminator({ inputSize: 2, hiddenSizes: [], minibatchStddev: true });
     expect(noHidden.countParams()).toBe(4);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await mlp.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const { loaded } = await saveAndLoad(mlp);
     expect(loaded.getLayer("gan_discriminator_minibatch_stddev")).toBeInstanceOf(MinibatchStddev);
     const x = tf.randomNormal([4, 2], 0, 1, "float32", 5);
     const difference = tf.tidy(() => (mlp.predict(x) as tf.Tensor).sub(loaded.predict(x) as tf.Tensor).abs().max().dataSync()[0]);

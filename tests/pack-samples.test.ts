@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { dcganDiscriminator } from "../lib/src/models/gan";
 import { packSamples, PackSamples } from "../lib/src/models/pack-samples";
+import { saveAndLoad } from "./save-in-memory";
 
 describe("packSamples", () => {
   it("stacks samples i·m … i·m + m − 1 as the channels of pack i, in order", () => {
@@ -47,9 +48,7 @@ describe("packSamples", () => {
     expect(a[0]).toBe(b[0]);
     expect(a[1]).not.toBe(b[1]);
     expect(Array.from(a.slice(2))).toEqual(Array.from(b.slice(2)));
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await discriminator.save(tf.io.withSaveHandler(async (saved) => ((artifacts = saved), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const { loaded } = await saveAndLoad(discriminator);
     expect((loaded.getLayer("packs_of_2") as PackSamples).pack).toBe(2);
     const reloaded = loaded.predict(rows) as tf.Tensor;
     expect(Array.from(reloaded.dataSync())).toEqual(Array.from(a));
