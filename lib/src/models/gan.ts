@@ -134,6 +134,22 @@ export interface DcganOptions {
 }
 
 /**
+ * DcganOptions.extraConvolutions, the same in G and D: each a 3×3 stride-1 convolution of 2f channels at 7×7 (no bias),
+ * batch norm, then ReLU (G) or LeakyReLU (D). Their initialisers follow the network's other layers (offsets 3, 4, …).
+ */
+function extraConvolutionLayers(fn: string, count = 0, f: number, init: (offset: number) => ReturnType<typeof tf.initializers.glorotUniform>, activation: "relu" | "leakyRelu"): tf.layers.Layer[] {
+  checkWhole(fn, "extraConvolutions", count, 0);
+  return Array.from({ length: count }, (_, index) => {
+    const i = index + 1;
+    return [
+      conv2d({ filters: 2 * f, kernelSize: 3, padding: "same", useBias: false, kernelInitializer: init(2 + i), name: `conv7x7_${i}_${2 * f}` }),
+      batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: `conv7x7_${i}_bn` }),
+      activation === "relu" ? tf.layers.reLU({ name: `conv7x7_${i}_relu` }) : tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: `conv7x7_${i}_leaky_relu` }),
+    ];
+  }).flat();
+}
+
+/**
  * DCGAN's generator (Radford et al. 2016) for 28×28 images, output as rows of 784 in (0, 1). With the default filters = 64:
  * z (or [z, one-hot]) → dense 7·7·128 → batch norm → ReLU → reshape [7, 7, 128]
  * → transposed conv 64, 4×4, stride 2, same (14×14) → batch norm → ReLU
@@ -166,13 +182,7 @@ export function dcganGenerator(options: Omit<DcganOptions, "minibatchStddev" | "
   model.add(batchNorm("project_bn"));
   model.add(tf.layers.reLU({ name: "project_relu" }));
   model.add(tf.layers.reshape({ targetShape: [7, 7, 2 * f], name: `to_7x7x${2 * f}` }));
-  const extra = options.extraConvolutions ?? 0;
-  checkWhole(fn, "extraConvolutions", extra, 0);
-  for (let i = 1; i <= extra; i++) {
-    model.add(conv2d({ filters: 2 * f, kernelSize: 3, padding: "same", useBias: false, kernelInitializer: init(2 + i), name: `conv7x7_${i}_${2 * f}` }));
-    model.add(batchNorm(`conv7x7_${i}_bn`));
-    model.add(tf.layers.reLU({ name: `conv7x7_${i}_relu` }));
-  }
+  for (const layer of extraConvolutionLayers(fn, options.extraConvolutions, f, init, "relu")) model.add(layer);
   model.add(tf.layers.conv2dTranspose({ ...transposed, filters: f, useBias: false, kernelInitializer: init(1), name: `deconv1_${f}` }));
   model.add(batchNorm("deconv1_bn"));
   model.add(tf.layers.reLU({ name: "deconv1_relu" }));
@@ -233,13 +243,7 @@ export function dcganDiscriminator(options: Omit<DcganOptions, "latentSize"> = {
   x = conv2d({ ...conv, filters: 2 * f, useBias: false, kernelInitializer: init(1), name: `conv2_${2 * f}` }).apply(x) as tf.SymbolicTensor;
   x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: "conv2_bn" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: "conv2_leaky_relu" }).apply(x) as tf.SymbolicTensor;
-  const extra = options.extraConvolutions ?? 0;
-  checkWhole(fn, "extraConvolutions", extra, 0);
-  for (let i = 1; i <= extra; i++) {
-    x = conv2d({ filters: 2 * f, kernelSize: 3, padding: "same", useBias: false, kernelInitializer: init(2 + i), name: `conv7x7_${i}_${2 * f}` }).apply(x) as tf.SymbolicTensor;
-    x = batchNormalization({ momentum: GAN_BATCH_NORM_MOMENTUM, name: `conv7x7_${i}_bn` }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: `conv7x7_${i}_leaky_relu` }).apply(x) as tf.SymbolicTensor;
-  }
+  for (const layer of extraConvolutionLayers(fn, options.extraConvolutions, f, init, "leakyRelu")) x = layer.apply(x) as tf.SymbolicTensor;
   if (options.minibatchStddev) x = minibatchStddev({ name: "minibatch_stddev" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
   const logit = tf.layers.dense({ units: 1, kernelInitializer: init(2), name: "logit" }).apply(x) as tf.SymbolicTensor;
