@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   countParameters, dcganDiscriminator, dcganGenerator, featureStatistics, gaussianBlur, gaussianNoise,
-  drawCategories, kmeansClusters, loadMnist, loadSavedAutoencoder, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
+  drawCategories, kmeansClusters, linearDecay, loadModel, loadMnist, loadSavedAutoencoder, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
 import { FlagError, reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
@@ -69,18 +69,29 @@ export interface GanSettings {
    * measured too.
    */
   averageDecay: number;
+  /**
+   * The learning rate falls linearly to zero over the last decayEpochs epochs (linearDecay; 0, a constant rate, by
+   * default).
+   */
+  decayEpochs: number;
+  /**
+   * "on" goes on training the checkpoint in build/gan/<model> (a stopped run, or a shipped one copied there from
+   * datasets/gan/<model>) from the epoch it reached up to --epochs, with the same settings otherwise. The shuffles and
+   * noise are an uninterrupted run's; Adam's moments start afresh (checkpoints do not hold them).
+   */
+  resume: "off" | "on";
   /** Samples per measurement (and real rows per baseline). */
   samples: number;
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, discriminatorConvolutions: 0, minibatchStddev: "off", pack: 1, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, discriminatorConvolutions: 0, minibatchStddev: "off", pack: 1, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, decayEpochs: 0, resume: "off", samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", discriminatorConvolutions: "discriminator-convolutions", minibatchStddev: "minibatch-stddev", pack: "pack", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", samples: "samples", seed: "seed",
+  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", discriminatorConvolutions: "discriminator-convolutions", minibatchStddev: "minibatch-stddev", pack: "pack", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", decayEpochs: "decay-epochs", resume: "resume", samples: "samples", seed: "seed",
 };
 
-export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES, minibatchStddev: ["off", "on"] } as const;
+export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES, minibatchStddev: ["off", "on"], resume: ["off", "on"] } as const;
 
 export function ganCommand(settings: GanSettings): string {
   return reproduceCommand("gan", settings, DEFAULT_GAN_SETTINGS, GAN_FLAGS);
@@ -146,9 +157,10 @@ export async function reproduceGan(settings: GanSettings, outDir: string, limits
   if (settings.samples < 20) throw new FlagError(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
   if (!(Number.isInteger(settings.clusters) && settings.clusters >= 2)) throw new FlagError(`--clusters must be a whole number ≥ 2, got ${settings.clusters}`);
   if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new FlagError(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
-  for (const key of ["generatorConvolutions", "discriminatorConvolutions"] as const) {
+  for (const key of ["generatorConvolutions", "discriminatorConvolutions", "decayEpochs"] as const) {
     if (!(Number.isInteger(settings[key]) && settings[key] >= 0)) throw new FlagError(`--${GAN_FLAGS[key]} must be a whole number ≥ 0, got ${settings[key]}`);
   }
+  if (settings.decayEpochs > settings.epochs) throw new FlagError(`--decay-epochs (${settings.decayEpochs}) cannot exceed --epochs (${settings.epochs})`);
   if (!(Number.isInteger(settings.pack) && settings.pack >= 1 && settings.batchSize % settings.pack === 0)) throw new FlagError(`--pack must be a whole number ≥ 1 that divides --batch-size (${settings.batchSize}), got ${settings.pack}`);
   const { backend, started } = await startReproduction(settings, GAN_FLAGS, ["epochs", "batchSize", "filters", "latentSize", "samples"]);
   const { model: classifier, result: classifierResult } = await loadSavedClassifier();
@@ -212,6 +224,47 @@ async function autoencoderCodes(images: Float32Array) {
   }
 }
 
+/** The settings a resumed run may change: how long it goes on, and its learning rate's decay. */
+const RESUMABLE_CHANGES: readonly (keyof GanSettings)[] = ["epochs", "decayEpochs", "resume", "models"];
+
+/** What a checkpoint's result.json holds that a resumed run carries on. */
+interface Checkpoint {
+  command: string;
+  settings: GanSettings;
+  epochsRun: number;
+  totalSeconds: number;
+  reproduced?: Record<string, unknown>;
+  perEpoch: Record<string, unknown>[];
+  resumed?: Record<string, unknown>[];
+}
+
+/**
+ * Loads the checkpoint in `dir` into the freshly built models (the trained generator, its average, the discriminator),
+ * after checking that it was trained with the same settings; returns its record. Every refusal says what to do.
+ */
+async function loadCheckpoint(dir: string, settings: GanSettings, models: { generator: tf.LayersModel; average?: tf.LayersModel; discriminator: tf.LayersModel }): Promise<Checkpoint> {
+  const resultPath = path.join(dir, "result.json");
+  if (!fs.existsSync(resultPath)) throw new FlagError(`--resume on: there is no checkpoint ${resultPath}. Copy a shipped one there (cp -r datasets/gan/<model> ${path.dirname(dir)}/), or train without --resume.`);
+  const checkpoint = JSON.parse(fs.readFileSync(resultPath, "utf8")) as Checkpoint;
+  const differing = (Object.keys(GAN_FLAGS) as (keyof GanSettings)[])
+    .filter((key) => !RESUMABLE_CHANGES.includes(key) && String(checkpoint.settings[key] ?? DEFAULT_GAN_SETTINGS[key]) !== String(settings[key]))
+    .map((key) => `--${GAN_FLAGS[key]} ${checkpoint.settings[key] ?? DEFAULT_GAN_SETTINGS[key]} (given ${settings[key]})`);
+  if (differing.length > 0) throw new FlagError(`--resume on: the checkpoint in ${dir} was trained with ${differing.join(", ")}; give the same flags (its command: ${checkpoint.command}).`);
+  if (!(checkpoint.epochsRun < settings.epochs)) throw new FlagError(`--resume on: the checkpoint in ${dir} has already run ${checkpoint.epochsRun} epochs; give --epochs above that.`);
+  const pairs: [tf.LayersModel | undefined, string][] = [[models.generator, models.average ? "generator-trained" : "generator"], [models.average, "generator"], [models.discriminator, "discriminator"]];
+  for (const [model, name] of pairs) {
+    if (!model) continue;
+    const saved = await loadModel(dir, name);
+    try {
+      model.setWeights(saved.getWeights());
+    } finally {
+      saved.dispose();
+    }
+  }
+  console.error(`resuming ${dir} after epoch ${checkpoint.epochsRun} (${checkpoint.command})`);
+  return checkpoint;
+}
+
 async function trainOne(name: GanModelName, settings: GanSettings, outDir: string, limits: RunLimits, shared: Shared) {
   const conditional = name === "cgan";
   const clustered = name === "clustered" ? await clusterImages(shared.train.images, settings) : undefined;
@@ -224,6 +277,8 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   // What ships as `generator` and what the figures measure: the average when there is one.
   const shipped = average ?? generator;
   const dir = path.join(outDir, name);
+  const resumed = settings.resume === "on" ? await loadCheckpoint(dir, settings, { generator, average, discriminator }) : undefined;
+  const startEpoch = resumed?.epochsRun ?? 0;
   const started = new Date();
   type Figures = ReturnType<typeof qualityFigures>;
   const quality: ({ epoch: number; trainedGenerator?: Figures } & Partial<Figures>)[] = [];
@@ -240,6 +295,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     ...(["generatorConvolutions", "discriminatorConvolutions"] as const).map((key) => settings[key] > 0 && `${key[0].toUpperCase()} has ${settings[key]} stride-1 convolution${settings[key] > 1 ? "s" : ""} at 7×7`),
     settings.minibatchStddev === "on" && "D sees the minibatch standard deviation",
     settings.pack > 1 && `D judges packs of ${settings.pack} samples (PacGAN)`,
+    settings.decayEpochs > 0 && `the learning rate falls linearly to 0 over the last ${settings.decayEpochs} epochs`,
   ].filter((text): text is string => typeof text === "string");
   const described = conditional
     ? "conditional DCGAN: z (100) and the one-hot digit → G; D sees the image and the digit as 10 constant maps"
@@ -253,12 +309,14 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     settings: { ...settings, models: name },
     complete,
     // After the last epoch run (in a checkpoint too, so that a stopped run says where it got to).
-    reproduced: quality[perEpoch.length - 1],
+    reproduced: quality.at(-1) ?? resumed?.reproduced,
     parameters: { generator: countParameters(generator), discriminator: countParameters(discriminator) },
     generator: average
       ? `generator: the exponential moving average of the trained generator's weights (decay ${settings.averageDecay} per step, batch norm's statistics too); generator-trained: the trained generator (its figures under trainedGenerator)`
       : "generator: the trained generator",
-    epochsRun: perEpoch.length,
+    epochsRun: startEpoch + perEpoch.length,
+    // Each time a stopped run went on: from which epoch, and the command it had run until then.
+    ...(resumed && { resumed: [...(resumed.resumed ?? []), { afterEpoch: startEpoch, earlierCommand: resumed.command, earlierSeconds: resumed.totalSeconds, started: started.toISOString(), adam: "moments started afresh" }] }),
     evaluation: {
       samples: `${settings.samples.toLocaleString("en")} samples of G in inference mode (batch norm's moving averages), z from seed ${settings.seed + 1000}${conditional ? ", the digits 0–9 in turn" : clustered ? ", clusters drawn from their shares with the same seed" : ""}, after every epoch`,
       frechetDistance: "between the Gaussians of the MNIST classifier's 256 penultimate features of the samples and of the 10,000 test images",
@@ -269,11 +327,15 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     ...extra,
     backend: shared.backend,
     started: started.toISOString(),
-    totalSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-    perEpoch: perEpoch.map((e, i) => ({
-      ...quality[i], epoch: e.epoch, dLoss: rounded(e.dLoss, 4), gLoss: rounded(e.gLoss, 4), dReal: rounded(e.dReal, 4), dFake: rounded(e.dFake, 4),
-      seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
-    })),
+    // The whole run's, over every resumption.
+    totalSeconds: (resumed?.totalSeconds ?? 0) + Math.round((Date.now() - started.getTime()) / 1000),
+    perEpoch: [
+      ...(resumed?.perEpoch ?? []),
+      ...perEpoch.map((e, i) => ({
+        ...quality[i], epoch: e.epoch, dLoss: rounded(e.dLoss, 4), gLoss: rounded(e.gLoss, 4), dReal: rounded(e.dReal, 4), dFake: rounded(e.dFake, 4),
+        ...(settings.decayEpochs > 0 && { learningRate: e.learningRate }), seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
+      })),
+    ],
   });
   const save = async <Result>(result: Result) => {
     await saveModel(shipped, dir, "generator");
@@ -287,9 +349,10 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
   try {
     const { history, perEpoch } = await trainGan({
       generator, discriminator, images: shared.train.images, labels: conditional ? Array.from(shared.train.labels) : clustered?.assignments,
-      epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta1: settings.beta1,
+      epochs: settings.epochs, startEpoch, batchSize: settings.batchSize, beta1: settings.beta1,
+      learningRate: settings.decayEpochs > 0 ? linearDecay(settings.learningRate, settings.epochs, settings.decayEpochs) : settings.learningRate,
       latentSize: settings.latentSize, seed: settings.seed, label: { dcgan: "DCGAN", cgan: "conditional DCGAN", clustered: "cluster-conditioned DCGAN" }[name], progress: limits.progress,
-      ...(average && { generatorAverage: { model: average, decay: settings.averageDecay } }),
+      ...(average && { generatorAverage: { model: average, decay: settings.averageDecay, resume: resumed !== undefined } }),
       afterEpoch: async (epoch, record) => {
         records.push(record);
         const measuredAt = performance.now();
@@ -302,7 +365,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
         if (epoch + 1 < settings.epochs) await save(summary(records, false, {}));
       },
     });
-    const last = quality[perEpoch.length - 1];
+    const last = quality.at(-1);
     return await save(
       summary(perEpoch, !history.interrupted, {
         reachedTargets: last !== undefined && (last.inceptionScore ?? 0) >= GAN_TARGETS.inceptionScore && (last.overBaseline ?? Infinity) <= GAN_TARGETS.frechetDistanceOverBaseline,

@@ -342,6 +342,11 @@ export interface GanTrainingOptions {
   /** The class of each row: trains a conditional pair (built with conditionClasses). */
   labels?: ArrayLike<number>;
   epochs: number;
+  /**
+   * Epochs the models have already been trained (resuming a checkpoint; default 0): trains epochs startEpoch + 1 …
+   * epochs, with the shuffles and noise an uninterrupted run would have drawn. Adam's moments start afresh.
+   */
+  startEpoch?: number;
   /** Default 64. */
   batchSize?: number;
   /** Adam's learning rate for both networks (default 2e-4, DCGAN's); or a schedule giving it per epoch. */
@@ -371,8 +376,9 @@ export interface GanTrainingOptions {
    * architecture: after every step, w̄ ← decay · w̄ + (1 − decay) · w, for every weight (batch norm's moving
    * statistics too), starting from the generator's weights. Sampling from the average smooths out the oscillation of
    * the game (Yazıcı et al. 2019); the trained generator itself is unchanged. Decay in (0, 1), e.g. 0.999.
+   * With `resume`, the average goes on from the model's own weights (a resumed run's) instead of the generator's.
    */
-  generatorAverage?: { model: tf.LayersModel; decay: number };
+  generatorAverage?: { model: tf.LayersModel; decay: number; resume?: boolean };
 }
 
 /** Means over the epoch's steps (each value taken before the step's updates). */
@@ -401,8 +407,8 @@ function checkLabels(fn: string, labels: ArrayLike<number>, classes: number, nam
   }
 }
 
-/** Copies the generator's weights into the average's model (checking that it is the same architecture); returns the per-step update. */
-function startAverage(fn: string, generator: tf.LayersModel, { model, decay }: { model: tf.LayersModel; decay: number }): () => void {
+/** Copies the generator's weights into the average's model unless resuming (checking that it is the same architecture); returns the per-step update. */
+function startAverage(fn: string, generator: tf.LayersModel, { model, decay, resume }: NonNullable<GanTrainingOptions["generatorAverage"]>): () => void {
   if (!(decay > 0 && decay < 1)) throw new Error(`${fn}: generatorAverage.decay must be in (0, 1), e.g. 0.999, got ${decay}`);
   if (model === generator) throw new Error(`${fn}: generatorAverage.model must be a second generator, not the one being trained`);
   const source = generator.weights;
@@ -410,7 +416,7 @@ function startAverage(fn: string, generator: tf.LayersModel, { model, decay }: {
   const sameShapes = source.length === target.length && source.every((w, i) => w.shape.join() === target[i].shape.join());
   if (!sameShapes) throw new Error(`${fn}: generatorAverage.model must have the generator's architecture (build it with the same options)`);
   // write() makes the variable hold the value's data (tensors are immutable, so sharing it is safe); tidy frees the rest.
-  source.forEach((w, i) => target[i].write(w.read()));
+  if (!resume) source.forEach((w, i) => target[i].write(w.read()));
   return () => tf.tidy(() => source.forEach((w, i) => target[i].write(target[i].read().mul(decay).add(w.read().mul(1 - decay)))));
 }
 

@@ -17,6 +17,11 @@ export interface StepContext {
 
 export interface TrainingLoopOptions {
   epochs: number;
+  /**
+   * Epochs already trained (a resumed run, default 0): the loop runs epochs startEpoch … epochs − 1, and
+   * StepContext.step counts the earlier epochs' steps too, so that shuffles and seeds continue where they were.
+   */
+  startEpoch?: number;
   stepsPerEpoch: number;
   /** Examples per step, for samples/s. */
   samplesPerStep: number;
@@ -60,11 +65,13 @@ function yieldToEventLoop(): Promise<void> {
 
 export async function trainingLoop(options: TrainingLoopOptions): Promise<TrainingHistory> {
   const signal = options.signal ?? currentAbortSignal();
-  const totalSteps = options.epochs * options.stepsPerEpoch;
+  const startEpoch = options.startEpoch ?? 0;
+  if (!Number.isInteger(startEpoch) || startEpoch < 0 || startEpoch >= options.epochs) throw new Error(`trainingLoop: startEpoch must be a whole number in [0, epochs = ${options.epochs}), got ${startEpoch}`);
+  const totalSteps = (options.epochs - startEpoch) * options.stepsPerEpoch;
   const progress = options.progress === false ? undefined : new Progress({ total: totalSteps, label: options.label, samplesPerStep: options.samplesPerStep });
   const history: TrainingHistory = { epochs: [], interrupted: false, steps: 0, seconds: 0, samplesPerSecond: 0 };
   const started = performance.now();
-  for (let epoch = 0; epoch < options.epochs && !history.interrupted; epoch++) {
+  for (let epoch = startEpoch; epoch < options.epochs && !history.interrupted; epoch++) {
     const epochStarted = performance.now();
     const sums: Metrics = {};
     let batches = 0;
@@ -73,7 +80,7 @@ export async function trainingLoop(options: TrainingLoopOptions): Promise<Traini
         history.interrupted = true;
         break;
       }
-      const metrics = await options.step({ epoch, batch, step: history.steps });
+      const metrics = await options.step({ epoch, batch, step: startEpoch * options.stepsPerEpoch + history.steps });
       history.steps++;
       batches++;
       addInto(sums, metrics);
@@ -125,8 +132,8 @@ export function learningRateSchedule(learningRate: EncoderDecoderTrainingOptions
 }
 
 /** What a trainer passes on to trainingLoop from its own options: one epoch is one pass over `data`. */
-export function passesOver(data: MinibatchSource, batchSize: number, options: { epochs: number; label?: string; progress?: boolean; signal?: AbortSignal }): Omit<TrainingLoopOptions, "step" | "endOfEpoch"> {
-  return { epochs: options.epochs, stepsPerEpoch: data.stepsPerEpoch, samplesPerStep: batchSize, label: options.label, progress: options.progress, signal: options.signal };
+export function passesOver(data: MinibatchSource, batchSize: number, options: { epochs: number; startEpoch?: number; label?: string; progress?: boolean; signal?: AbortSignal }): Omit<TrainingLoopOptions, "step" | "endOfEpoch"> {
+  return { epochs: options.epochs, startEpoch: options.startEpoch, stepsPerEpoch: data.stepsPerEpoch, samplesPerStep: batchSize, label: options.label, progress: options.progress, signal: options.signal };
 }
 
 export interface MinibatchSource {

@@ -9,6 +9,16 @@ export function cosineDecay(initial: number, final: number, epochs: number): (ep
   return (epoch) => final + (initial - final) * 0.5 * (1 + Math.cos((Math.PI * Math.min(Math.max(epoch, 0), epochs)) / epochs));
 }
 
+/**
+ * `initial` until the last `decayEpochs` of `epochs`, then falling linearly to zero at the end of training: each of
+ * those epochs gets the ramp's mean over it, initial · (epochs − epoch − ½) / decayEpochs (epoch counted from 0).
+ */
+export function linearDecay(initial: number, epochs: number, decayEpochs: number): (epoch: number) => number {
+  if (!(initial > 0)) throw new Error(`linearDecay: initial must be > 0, got ${initial}`);
+  if (!Number.isInteger(decayEpochs) || decayEpochs < 0 || decayEpochs > epochs) throw new Error(`linearDecay: decayEpochs must be a whole number in [0, epochs = ${epochs}], got ${decayEpochs}`);
+  return (epoch) => (epoch < epochs - decayEpochs ? initial : (initial * Math.max(epochs - epoch - 0.5, 0)) / decayEpochs);
+}
+
 /** Sets the learning rate of an SGD, momentum, RMSProp, Adam or Adamax optimiser for the next steps. */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
   const target = optimizer as unknown as { learningRate?: unknown };
