@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { denseAutoencoder, denseDecoder, denseEncoder, loadModel, saveModel } from "../lib/src/models";
-import { cosineDecay, learningRateOf, reconstructionError, setLearningRate, trainAutoencoder } from "../lib/src/training";
+import { cosineDecay, learningRateOf, linearDecay, reconstructionError, setLearningRate, trainAutoencoder } from "../lib/src/training";
 
 describe("cosineDecay and setLearningRate", () => {
   it("goes from the initial to the final rate along half a cosine", () => {
@@ -17,6 +17,17 @@ describe("cosineDecay and setLearningRate", () => {
     expect(schedule(100)).toBeCloseTo(1e-5, 12);
     expect(schedule(25)).toBeCloseTo(1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + Math.SQRT1_2), 12);
     expect(() => cosineDecay(1e-5, 1e-3, 10)).toThrow(/final ≤ initial/);
+  });
+
+  it("linearDecay holds the rate, then gives each of the last epochs the mean of a ramp to zero", () => {
+    const schedule = linearDecay(2e-4, 10, 4);
+    // The continuous ramp from 2e-4 at t = 6 to 0 at t = 10, averaged over each epoch [e, e + 1] by the midpoint rule.
+    const ramp = (t: number) => (t < 6 ? 2e-4 : (2e-4 * (10 - t)) / 4);
+    const averaged = (e: number) => Array.from({ length: 1000 }, (_, k) => ramp(e + (k + 0.5) / 1000)).reduce((a, b) => a + b) / 1000;
+    for (let epoch = 0; epoch < 10; epoch++) expect(schedule(epoch), `epoch ${epoch}`).toBeCloseTo(averaged(epoch), 12);
+    expect([schedule(5), schedule(6), schedule(9)]).toEqual([2e-4, expect.closeTo(1.75e-4, 12), expect.closeTo(0.25e-4, 12)]);
+    expect(linearDecay(1e-3, 5, 0)(4)).toBe(1e-3);
+    expect(() => linearDecay(1e-3, 5, 6)).toThrow("linearDecay: decayEpochs must be a whole number in [0, epochs = 5], got 6");
   });
 
   it("changes the rate Adam uses for its next step", () => {

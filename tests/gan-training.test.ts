@@ -365,31 +365,39 @@ describe("trainGan", () => {
     // One batch per epoch, so afterEpoch sees the generator's weights after every step.
     const mnist = loadMnist("train", { limit: 32 });
     const decay = 0.9;
-    const run = async (averaged: boolean) => {
+    const run = async (averaged: boolean, resume = false) => {
       const { generator, discriminator, latentSize } = smallDcgan(false, 4);
       const average = smallDcgan(false, 5).generator;
+      const averageStart = average.weights.map((w) => values(w.read()));
       const steps: number[][][] = [generator.weights.map((w) => values(w.read()))];
       const before = tf.memory().numTensors;
       const { perEpoch } = await trainGan({
         generator, discriminator, images: mnist.images, epochs: 5, batchSize: 32, latentSize, seed: 3, progress: false,
-        ...(averaged && { generatorAverage: { model: average, decay } }),
+        ...(averaged && { generatorAverage: { model: average, decay, resume } }),
         afterEpoch: () => void steps.push(generator.weights.map((w) => values(w.read()))),
       });
       expect(new Set(perEpoch.map((e) => e.liveTensors)).size).toBe(1);
       expect(tf.memory().numTensors).toBe(before);
       const averageWeights = average.weights.map((w) => values(w.read()));
       [generator, discriminator, average].forEach((m) => m.dispose());
-      return { steps, averageWeights };
+      return { steps, averageWeights, averageStart };
     };
     const plain = await run(false);
     const averaged = await run(true);
+    // Resuming, the average goes on from its own weights: w̄₀ is the average model's, not the generator's.
+    const resumed = await run(true, true);
     expect(averaged.steps).toEqual(plain.steps);
+    expect(resumed.steps).toEqual(plain.steps);
     const T = averaged.steps.length - 1;
-    averaged.averageWeights.forEach((weight, i) => {
-      const expected = weight.map((_, j) => averaged.steps.reduce((sum, step, t) => sum + (t === 0 ? decay ** T : (1 - decay) * decay ** (T - t)) * step[i][j], 0));
-      const worst = Math.max(...weight.map((v, j) => Math.abs(v - expected[j])));
-      expect(worst, `weight ${i}`).toBeLessThan(1e-5);
-    });
+    // The two starts differ (the models were built from other seeds), so the formula tells them apart.
+    expect(resumed.averageStart).not.toEqual(resumed.steps[0]);
+    for (const { averageWeights, start } of [{ ...averaged, start: averaged.steps[0] }, { ...resumed, start: resumed.averageStart }]) {
+      averageWeights.forEach((weight, i) => {
+        const expected = weight.map((_, j) => averaged.steps.reduce((sum, step, t) => sum + (t === 0 ? decay ** T * start[i][j] : (1 - decay) * decay ** (T - t) * step[i][j]), 0));
+        const worst = Math.max(...weight.map((v, j) => Math.abs(v - expected[j])));
+        expect(worst, `weight ${i}`).toBeLessThan(1e-5);
+      });
+    }
     // Batch norm's moving statistics are averaged too, and they moved.
     expect(averaged.averageWeights.some((w, i) => w.some((v, j) => v !== plain.steps[0][i][j]))).toBe(true);
 
@@ -400,6 +408,27 @@ describe("trainGan", () => {
     await expect(trainGan({ ...common, generatorAverage: { model: discriminator, decay } })).rejects.toThrow(/must have the generator's architecture/);
     await expect(trainGan({ ...common, generatorAverage: { model: other, decay: 1 } })).rejects.toThrow(/decay must be in \(0, 1\), e\.g\. 0\.999, got 1/);
     [generator, discriminator, other].forEach((m) => m.dispose());
+  });
+
+  it("resumed at startEpoch, draws the batch and the noise that an uninterrupted run draws in that epoch", async () => {
+    // 48 rows in batches of 32: one step per epoch, on 32 rows the epoch's shuffle picks. D's loss, D(x) and D(G(z)) are
+    // taken before the step's update, so they depend only on the weights (the same both ways), the batch and the noise.
+    const mnist = loadMnist("train", { limit: 48 });
+    const options = { images: mnist.images, batchSize: 32, seed: 2, progress: false };
+    const train = async (runs: { epochs: number; startEpoch?: number }[]) => {
+      const { generator, discriminator, latentSize } = smallDcgan(false, 7);
+      const records = [];
+      for (const run of runs) records.push(...(await trainGan({ generator, discriminator, latentSize, ...options, ...run })).perEpoch);
+      [generator, discriminator].forEach((m) => m.dispose());
+      return records.map(({ epoch, dLoss, dReal, dFake }) => ({ epoch, dLoss, dReal, dFake }));
+    };
+    const uninterrupted = await train([{ epochs: 2 }]);
+    const resumed = await train([{ epochs: 1 }, { epochs: 2, startEpoch: 1 }]);
+    expect(resumed.map((r) => r.epoch)).toEqual([1, 2]);
+    for (const key of ["dLoss", "dReal", "dFake"] as const) expect(resumed[1][key], key).toBeCloseTo(uninterrupted[1][key], 5);
+    // Without startEpoch, the second run would draw epoch 1's batch and noise again, and measure something else.
+    const restarted = await train([{ epochs: 1 }, { epochs: 1 }]);
+    expect(Math.abs(restarted[1].dLoss - uninterrupted[1].dLoss)).toBeGreaterThan(1e-3);
   });
 
   it("trains a conditional DCGAN on labelled rows, stops between batches when aborted, and checks its inputs", async () => {

@@ -72,6 +72,22 @@ describe("trainingLoop", () => {
     expect(history.epochs.map((e) => e.metrics)).toEqual([{ loss: 1.5, "test error": 0.75 }, { loss: 11.5, "test error": 5.75 }]);
   });
 
+  it("resumes at startEpoch: the epochs and step counts an uninterrupted run has from there", async () => {
+    const contexts: string[] = [];
+    const history = await trainingLoop({
+      epochs: 4, startEpoch: 2, stepsPerEpoch: 3, samplesPerStep: 1, progress: false,
+      step: ({ epoch, batch, step }) => {
+        contexts.push(`${epoch}.${batch}:${step}`);
+        return { loss: step };
+      },
+    });
+    expect(contexts).toEqual(["2.0:6", "2.1:7", "2.2:8", "3.0:9", "3.1:10", "3.2:11"]);
+    expect(history.epochs.map((e) => [e.epoch, e.metrics.loss])).toEqual([[3, 7], [4, 10]]);
+    expect(history.steps).toBe(6);
+    const step = () => ({ loss: 0 });
+    await expect(trainingLoop({ epochs: 2, startEpoch: 2, stepsPerEpoch: 1, samplesPerStep: 1, progress: false, step })).rejects.toThrow("trainingLoop: startEpoch must be a whole number in [0, epochs = 2), got 2");
+  });
+
   it("learns, and the number of live tensors is the same after every epoch", async () => {
     const { data, step, dispose } = smallProblem();
     const history = await trainingLoop({ epochs: 5, stepsPerEpoch: data.stepsPerEpoch, samplesPerStep: 32, step, progress: false });
