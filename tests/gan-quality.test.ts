@@ -246,9 +246,10 @@ describe("npm run reproduce -- gan", () => {
     await expect(reproduceGan({ ...settings, epochs: 2, filters: 6, resume: "on" }, directory, limits)).rejects.toThrow("--resume on: the checkpoint in " + path.join(directory, "dcgan") + " was trained with --filters 4 (given 6); give the same flags (its command: npm run reproduce -- gan --models dcgan --epochs 1 --batch-size 32 --filters 4 --samples 40).");
     await expect(reproduceGan({ ...settings, resume: "on" }, directory, limits)).rejects.toThrow(/has already run 1 epochs; give --epochs above that/);
     await expect(reproduceGan({ ...settings, epochs: 2, decayEpochs: 3 }, directory, limits)).rejects.toThrow("--decay-epochs (3) cannot exceed --epochs (2)");
-    await reproduceGan({ ...settings, epochs: 3, decayEpochs: 2, resume: "on" }, directory, limits);
+    // A resumed run may switch top-k training on (it changes the training, not the networks).
+    await reproduceGan({ ...settings, epochs: 3, decayEpochs: 2, topK: "on", resume: "on" }, directory, limits);
     const resumed = JSON.parse(fs.readFileSync(resultPath, "utf8"));
-    expect(resumed.command).toBe("npm run reproduce -- gan --models dcgan --epochs 3 --batch-size 32 --filters 4 --decay-epochs 2 --resume on --samples 40");
+    expect(resumed.command).toBe("npm run reproduce -- gan --models dcgan --epochs 3 --batch-size 32 --filters 4 --decay-epochs 2 --top-k on --resume on --samples 40");
     expect([resumed.complete, resumed.epochsRun]).toEqual([true, 3]);
     expect(resumed.perEpoch.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2, 3]);
     expect(resumed.perEpoch[0]).toEqual(first.perEpoch[0]);
@@ -256,7 +257,7 @@ describe("npm run reproduce -- gan", () => {
     expect(resumed.perEpoch.slice(1).map((e: { learningRate: number }) => e.learningRate)).toEqual([1.5e-4, 0.5e-4].map((rate) => expect.closeTo(rate, 12)));
     expect(resumed.reproduced).toEqual(expect.objectContaining({ epoch: 3, frechetDistance: resumed.perEpoch[2].frechetDistance }));
     expect(resumed.resumed).toEqual([expect.objectContaining({ afterEpoch: 1, earlierCommand: first.command, earlierSeconds: first.totalSeconds, adam: "moments started afresh" })]);
-    expect(resumed.model).toMatch(/; the learning rate falls linearly to 0 over the last 2 epochs$/);
+    expect(resumed.model).toMatch(/; G learns from the top-k fakes \(Sinha et al\. 2020: all of the batch in epoch 1, then ×0\.99 per epoch down to 50 %\); the learning rate falls linearly to 0 over the last 2 epochs$/);
     expect(resumed.totalSeconds).toBeGreaterThanOrEqual(first.totalSeconds);
     fs.rmSync(directory, { recursive: true });
   }, 120_000);

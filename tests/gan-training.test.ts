@@ -9,7 +9,7 @@ import { gaussianMixture1d } from "../lib/src/data/toy";
 import { conditionalInput, discriminatorLoss, generatorLoss } from "../lib/src/math/gan";
 import { dcganDiscriminator, dcganGenerator, LEAKY_RELU_ALPHA, mlpDiscriminator, mlpGenerator } from "../lib/src/models/gan";
 import { derivedSeed } from "../lib/src/math/elbo";
-import { discriminatorStep, ganStep, generatorStep, sampleGenerator, trainGan } from "../lib/src/training/gan";
+import { discriminatorStep, ganStep, generatorStep, sampleGenerator, topKCount, trainableVariables, trainGan } from "../lib/src/training/gan";
 import { saveAndLoad } from "./save-in-memory";
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
@@ -293,6 +293,37 @@ describe("a GAN step with the generator ahead (generatorSteps)", () => {
     real.dispose();
     [a, b].forEach((o) => [o.dOptimizer, o.gOptimizer].forEach((x) => x.dispose()));
     [together, separate, one].forEach((p) => [p.generator, p.discriminator].forEach((m) => m.dispose()));
+  });
+});
+
+describe("top-k training (topK)", () => {
+  it("updates G with the gradient of the loss over the k fakes D rates most real, found by sorting, and follows Sinha et al.'s schedule", () => {
+    const generator = mlpGenerator({ latentSize: 2, outputSize: 2, hiddenSizes: [8], seed: 5 });
+    const discriminator = mlpDiscriminator({ inputSize: 2, hiddenSizes: [8], seed: 6 });
+    const z = tf.randomNormal([8, 2], 0, 1, "float32", 9) as tf.Tensor2D;
+    const variables = trainableVariables(generator);
+    // By hand: the logits of the 8 fakes, the 3 highest by sorting, and the gradient of their mean loss.
+    const logits = tf.tidy(() => values(discriminator.apply(generator.apply(z)) as tf.Tensor));
+    const kept = logits.map((_, i) => i).sort((a, b) => logits[b] - logits[a]).slice(0, 3);
+    const mask = tf.tensor2d(logits.map((_, i) => (kept.includes(i) ? 1 : 0)), [8, 1]);
+    const { value, grads } = tf.variableGrads(() => {
+      const perRow = tf.softplus((discriminator.apply(generator.apply(z)) as tf.Tensor2D).neg());
+      return perRow.mul(mask).sum().div(3) as tf.Scalar;
+    }, variables);
+    const learningRate = 0.1;
+    const expected = variables.map((v) => values(v.sub(grads[v.name].mul(learningRate))));
+    const optimizer = tf.train.sgd(learningRate);
+    const step = generatorStep({ generator, discriminator, optimizer, latentSize: 2, noise: z, topK: 3 });
+    expect(step.gLoss).toBeCloseTo(value.dataSync()[0], 5);
+    variables.forEach((v, i) => values(v).forEach((w, j) => expect(w).toBeCloseTo(expected[i][j], 6)));
+    expect(() => generatorStep({ generator, discriminator, optimizer, latentSize: 2, noise: z, topK: 9 })).toThrow("generatorStep: topK must be a whole number in [1, 8] (the fakes per step), got 9");
+    // The schedule: all of a batch of 128 in epoch 0, ⌈0.99^45 · 128⌉ = 82 in epoch 45, half from epoch 69 (0.99^69 < 0.5).
+    const schedule = { decay: 0.99, minimumShare: 0.5 };
+    expect([0, 45, 68, 69, 200].map((epoch) => topKCount(schedule, epoch, 128))).toEqual([128, 82, 65, 64, 64]);
+    expect(() => topKCount({ decay: 0.99, minimumShare: 0 }, 0, 128)).toThrow("topK: decay and minimumShare must be in (0, 1], got 0.99 and 0");
+    tf.dispose([z, mask, value, ...Object.values(grads)]);
+    optimizer.dispose();
+    [generator, discriminator].forEach((m) => m.dispose());
   });
 });
 

@@ -75,6 +75,11 @@ export interface GanSettings {
    */
   decayEpochs: number;
   /**
+   * "on": top-k training (trainGan's topK) with Sinha et al.'s schedule, G learning from the fakes D rates most real:
+   * all of them in the first epoch, ×0.99 per epoch, half of the batch from epoch 70 on.
+   */
+  topK: "off" | "on";
+  /**
    * "on" goes on training the checkpoint in build/gan/<model> (a stopped run, or a shipped one copied there from
    * datasets/gan/<model>) from the epoch it reached up to --epochs, with the same settings otherwise. The shuffles and
    * noise are an uninterrupted run's; Adam's moments start afresh (checkpoints do not hold them).
@@ -85,13 +90,13 @@ export interface GanSettings {
   seed: number;
 }
 
-export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, discriminatorConvolutions: 0, minibatchStddev: "off", pack: 1, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, decayEpochs: 0, resume: "off", samples: 10_000, seed: 1 };
+export const DEFAULT_GAN_SETTINGS: GanSettings = { models: "both", clusters: 50, clusterFeatures: "autoencoder", epochs: 10, batchSize: 128, filters: 32, generatorFilters: 0, generatorConvolutions: 0, discriminatorConvolutions: 0, minibatchStddev: "off", pack: 1, latentSize: 100, learningRate: 2e-4, beta1: 0.5, averageDecay: 0.999, decayEpochs: 0, topK: "off", resume: "off", samples: 10_000, seed: 1 };
 
 export const GAN_FLAGS: Record<keyof GanSettings, string> = {
-  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", discriminatorConvolutions: "discriminator-convolutions", minibatchStddev: "minibatch-stddev", pack: "pack", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", decayEpochs: "decay-epochs", resume: "resume", samples: "samples", seed: "seed",
+  models: "models", clusters: "clusters", clusterFeatures: "cluster-features", epochs: "epochs", batchSize: "batch-size", filters: "filters", generatorFilters: "generator-filters", generatorConvolutions: "generator-convolutions", discriminatorConvolutions: "discriminator-convolutions", minibatchStddev: "minibatch-stddev", pack: "pack", latentSize: "latent", learningRate: "learning-rate", beta1: "beta1", averageDecay: "average-decay", decayEpochs: "decay-epochs", topK: "top-k", resume: "resume", samples: "samples", seed: "seed",
 };
 
-export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES, minibatchStddev: ["off", "on"], resume: ["off", "on"] } as const;
+export const GAN_CHOICES = { models: ["both", ...GAN_MODELS], clusterFeatures: CLUSTER_FEATURES, minibatchStddev: ["off", "on"], topK: ["off", "on"], resume: ["off", "on"] } as const;
 
 export function ganCommand(settings: GanSettings): string {
   return reproduceCommand("gan", settings, DEFAULT_GAN_SETTINGS, GAN_FLAGS);
@@ -224,8 +229,10 @@ async function autoencoderCodes(images: Float32Array) {
   }
 }
 
-/** The settings a resumed run may change: how long it goes on, and its learning rate's decay. */
-const RESUMABLE_CHANGES: readonly (keyof GanSettings)[] = ["epochs", "decayEpochs", "resume", "models"];
+/** The settings a resumed run may change: how long it goes on, its learning rate's decay and top-k training. */
+const RESUMABLE_CHANGES: readonly (keyof GanSettings)[] = ["epochs", "decayEpochs", "topK", "resume", "models"];
+/** Sinha et al.'s top-k schedule (--top-k on). */
+export const TOP_K_SCHEDULE = { decay: 0.99, minimumShare: 0.5 } as const;
 
 /** What a checkpoint's result.json holds that a resumed run carries on. */
 interface Checkpoint {
@@ -295,6 +302,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     ...(["generatorConvolutions", "discriminatorConvolutions"] as const).map((key) => settings[key] > 0 && `${key[0].toUpperCase()} has ${settings[key]} stride-1 convolution${settings[key] > 1 ? "s" : ""} at 7×7`),
     settings.minibatchStddev === "on" && "D sees the minibatch standard deviation",
     settings.pack > 1 && `D judges packs of ${settings.pack} samples (PacGAN)`,
+    settings.topK === "on" && `G learns from the top-k fakes (Sinha et al. 2020: all of the batch in epoch 1, then ×${TOP_K_SCHEDULE.decay} per epoch down to ${TOP_K_SCHEDULE.minimumShare * 100} %)`,
     settings.decayEpochs > 0 && `the learning rate falls linearly to 0 over the last ${settings.decayEpochs} epochs`,
   ].filter((text): text is string => typeof text === "string");
   const described = conditional
@@ -352,6 +360,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       epochs: settings.epochs, startEpoch, batchSize: settings.batchSize, beta1: settings.beta1,
       learningRate: settings.decayEpochs > 0 ? linearDecay(settings.learningRate, settings.epochs, settings.decayEpochs) : settings.learningRate,
       latentSize: settings.latentSize, seed: settings.seed, label: { dcgan: "DCGAN", cgan: "conditional DCGAN", clustered: "cluster-conditioned DCGAN" }[name], progress: limits.progress,
+      ...(settings.topK === "on" && { topK: TOP_K_SCHEDULE }),
       ...(average && { generatorAverage: { model: average, decay: settings.averageDecay, resume: resumed !== undefined } }),
       afterEpoch: async (epoch, record) => {
         records.push(record);

@@ -52,6 +52,8 @@ export interface GeneratorStepOptions extends GanModels {
   batchSize?: number;
   /** Default "non-saturating". */
   generatorLossKind?: GeneratorLossKind;
+  /** Top-k training: only the topK fakes that D rates most real give G its loss (see GanStepOptions; default all). */
+  topK?: number;
   /** z of the fakes [batchSize, latentSize] (default: drawn from seed). */
   noise?: tf.Tensor2D;
   seed?: Seed;
@@ -75,6 +77,12 @@ export interface GanStepOptions extends GanModels {
    * still: the "Helvetica scenario" of Goodfellow's tutorial, in which G maps many z to the point D likes best.
    */
   generatorSteps?: number;
+  /**
+   * Top-k training (Sinha et al. 2020): G's loss counts only the topK fakes of the batch with the highest logits, the
+   * ones D finds most real (default: all of them). Sinha et al. argue that the gradients of the samples D rates worst
+   * tend to point away from the data's nearest mode, so that dropping them gives sharper samples.
+   */
+  topK?: number;
   /** Seeds both noise draws (each update draws its own z, as in Algorithm 1). Unseeded without it. */
   seed?: Seed;
 }
@@ -186,6 +194,16 @@ function discriminatorUpdate(fn: string, options: DiscriminatorStepOptions): tf.
   });
 }
 
+/**
+ * The rows of the k highest logits [n, 1], as a new tensor read from their values: the gradient flows through the
+ * logits gathered at them, not through the choice (tfjs would try to differentiate topk's indices).
+ */
+function highestRows(logits: tf.Tensor2D, k: number): tf.Tensor1D {
+  const scores = logits.dataSync();
+  const rows = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);
+  return tf.tensor1d(rows.slice(0, k), "int32");
+}
+
 /** The generator's update; returns [gLoss, dFake] (the caller disposes it). */
 function generatorUpdate(fn: string, options: GeneratorStepOptions): tf.Tensor1D {
   const { generator, discriminator, optimizer, labels, latentSize } = options;
@@ -193,6 +211,8 @@ function generatorUpdate(fn: string, options: GeneratorStepOptions): tf.Tensor1D
   const count = options.batchSize ?? options.noise?.shape[0] ?? (labels !== undefined ? labelCount(labels) : undefined);
   if (count === undefined || !Number.isInteger(count) || count < 1) throw new Error(`${fn}: batchSize (the number of fakes) must be a whole number ≥ 1, got ${count}`);
   if (labels !== undefined && labelCount(labels) !== count) throw new Error(`${fn}: ${labelCount(labels)} labels for ${count} fakes; give one label per fake`);
+  const topK = options.topK ?? count;
+  if (!Number.isInteger(topK) || topK < 1 || topK > count) throw new Error(`${fn}: topK must be a whole number in [1, ${count}] (the fakes per step), got ${topK}`);
   return tf.tidy(() => {
     const z = conditioned(latentNoise(fn, count, latentSize, options.noise, options.seed, "generator noise"), labels, classes);
     let stats: tf.Tensor1D | undefined;
@@ -201,7 +221,8 @@ function generatorUpdate(fn: string, options: GeneratorStepOptions): tf.Tensor1D
         () => {
           const fake = generator.apply(z, { training: true }) as tf.Tensor2D;
           const logits = discriminator.apply(conditioned(fake, labels, classes), { training: true }) as tf.Tensor2D;
-          const loss = generatorLoss(logits, options.generatorLossKind ?? "non-saturating");
+          const counted = topK === count ? logits : (logits.gather(highestRows(logits, topK)) as tf.Tensor2D);
+          const loss = generatorLoss(counted, options.generatorLossKind ?? "non-saturating");
           stats = tf.keep(tf.stack([loss, tf.sigmoid(logits).mean()]) as tf.Tensor1D);
           return loss;
         },
@@ -360,6 +381,11 @@ export interface GanTrainingOptions {
   labelSmoothing?: number;
   /** Generator updates after each discriminator update (default 1; see GanStepOptions). */
   generatorSteps?: number;
+  /**
+   * Top-k training (see GanStepOptions.topK) with Sinha et al.'s schedule: in epoch t (from 0), G's loss counts the
+   * ⌈max(decay^t, minimumShare) · batchSize⌉ fakes D rates most real; they used decay 0.99 and minimumShare 0.5.
+   */
+  topK?: { decay: number; minimumShare: number };
   /** Seeds the shuffles and the noise (default 0). */
   seed?: Seed;
   /** z [m, latentSize] that the generator maps after every epoch, in inference mode: the same m samples epoch after epoch. The caller keeps and disposes it. */
@@ -420,6 +446,12 @@ function startAverage(fn: string, generator: tf.LayersModel, { model, decay, res
   return () => tf.tidy(() => source.forEach((w, i) => target[i].write(target[i].read().mul(decay).add(w.read().mul(1 - decay)))));
 }
 
+/** The fakes that count in epoch `epoch` under top-k training's schedule. */
+export function topKCount({ decay, minimumShare }: { decay: number; minimumShare: number }, epoch: number, batchSize: number): number {
+  if (!(decay > 0 && decay <= 1) || !(minimumShare > 0 && minimumShare <= 1)) throw new Error(`topK: decay and minimumShare must be in (0, 1], got ${decay} and ${minimumShare}`);
+  return Math.ceil(Math.max(decay ** epoch, minimumShare) * batchSize);
+}
+
 /**
  * Trains a GAN on the rows of `images` with ganStep (one discriminator update, then one generator update, per batch)
  * and one Adam per network, for `epochs` epochs of shuffled batches (the last partial batch is dropped).
@@ -443,6 +475,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
   const schedule = typeof options.learningRate === "function" ? options.learningRate : () => (options.learningRate as number | undefined) ?? 2e-4;
   const beta1 = options.beta1 ?? 0.5;
   if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`${fn}: beta1 must be in [0, 1), got ${beta1}`);
+  if (options.topK) topKCount(options.topK, 0, batchSize);
   // The same seed gives the same shuffle: the labels' batches go with the rows'.
   const data = minibatches(images, features, batchSize, seed);
   const labelBatches = labels === undefined ? undefined : minibatches(Float32Array.from(labels), 1, batchSize, seed);
@@ -466,6 +499,7 @@ export async function trainGan(options: GanTrainingOptions): Promise<GanTraining
           const result = ganStep({
             generator, discriminator, dOptimizer, gOptimizer, real, latentSize, labels: batchLabels,
             generatorLossKind: options.generatorLossKind, labelSmoothing: options.labelSmoothing, generatorSteps: options.generatorSteps, seed: derivedSeed(seed, "step", context.step),
+            ...(options.topK && { topK: topKCount(options.topK, context.epoch, batchSize) }),
           });
           average?.();
           return { ...result };
