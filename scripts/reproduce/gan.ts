@@ -341,7 +341,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
       ...(resumed?.perEpoch ?? []),
       ...perEpoch.map((e, i) => ({
         ...quality[i], epoch: e.epoch, dLoss: rounded(e.dLoss, 4), gLoss: rounded(e.gLoss, 4), dReal: rounded(e.dReal, 4), dFake: rounded(e.dFake, 4),
-        ...(settings.decayEpochs > 0 && { learningRate: e.learningRate }), seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
+        ...(settings.decayEpochs > 0 && { learningRate: Number(e.learningRate.toPrecision(6)) }), seconds: rounded(e.seconds, 1), liveTensors: e.liveTensors,
       })),
     ],
   });
