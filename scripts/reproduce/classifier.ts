@@ -4,12 +4,10 @@
 // The target is at least 99% accuracy on the 10,000 test images (a network of this shape usually reaches about 99.2%).
 // Writes the weights (classifier.json, classifier.weights.bin) and result.json to build/mnist-classifier/; the
 // course ships them as datasets/mnist-classifier/, which loadSavedClassifier reads.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { cosineDecay, loadMnist, mnistTensors, saveModel, tf } from "../../lib/src";
 import { CLASSIFIER_FEATURES_LAYER, MNIST_CLASSIFIER_MODEL_NAME, mnistClassifier } from "../../lib/src/models/classifier";
 import { trainClassifier, type ClassifierEpochRecord } from "../../lib/src/training/classifier";
-import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
+import { reproduceCommand, rounded, startReproduction, type RunLimits, writeResult } from "./command-line";
 
 /** The test accuracy the classifier must reach to be used as the course's sample-quality reference. */
 export const CLASSIFIER_TARGET_ACCURACY = 0.99;
@@ -77,8 +75,7 @@ export async function reproduceClassifier(settings: ClassifierSettings, outDir: 
   };
   const save = async <Result>(result: Result) => {
     await saveModel(model, outDir, MNIST_CLASSIFIER_MODEL_NAME);
-    fs.writeFileSync(path.join(outDir, "result.json"), JSON.stringify(result, null, 2) + "\n");
-    return result;
+    return writeResult(outDir, result);
   };
   const records: ClassifierEpochRecord[] = [];
   try {

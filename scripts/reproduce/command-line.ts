@@ -1,6 +1,8 @@
 // The reproduction commands' flags: `--epochs 30`, `--activation elu`, `--hidden 500,500`, read from the
 // command line, and written back as the command that reproduces a run (only the flags that differ
 // from the defaults), which each result.json records; and the start every training reproduction shares.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describeBackend, initBackend } from "../../lib/src";
 
 /** A flag's value that cannot be used: `npm run reproduce` prints its message alone, since no stack trace helps there. */
@@ -88,4 +90,11 @@ export async function startReproduction<S extends object>(settings: S, flags: Re
   const backend = await describeBackend();
   console.error(backend);
   return { backend, started: new Date() };
+}
+
+/** Writes a reproduction's result.json into outDir (made if missing) and returns the result. */
+export function writeResult<Result>(outDir: string, result: Result): Result {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "result.json"), JSON.stringify(result, null, 2) + "\n");
+  return result;
 }

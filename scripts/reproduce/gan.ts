@@ -19,7 +19,7 @@ import {
   drawCategories, kmeansClusters, linearDecay, loadModel, loadMnist, loadSavedAutoencoder, loadSavedClassifier, mnistTensors, sampleGenerator, sampleQuality, saveModel, shuffledIndices, tf, trainGan,
   type GanEpochRecord, type GaussianStatistics, type SampleQuality,
 } from "../../lib/src";
-import { FlagError, reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
+import { FlagError, reproduceCommand, rounded, startReproduction, type RunLimits, writeResult } from "./command-line";
 
 /** The targets for both GANs. */
 export const GAN_TARGETS = { inceptionScore: 9.0, frechetDistanceOverBaseline: 5 } as const;
@@ -103,7 +103,7 @@ export function ganCommand(settings: GanSettings): string {
 }
 
 /** The figures of one measurement, rounded for result.json. */
-function qualityFigures(quality: SampleQuality, baseline: number) {
+export function qualityFigures(quality: SampleQuality, baseline: number) {
   return {
     frechetDistance: rounded(quality.frechetDistance),
     overBaseline: rounded(quality.frechetDistance / baseline),
@@ -349,8 +349,7 @@ async function trainOne(name: GanModelName, settings: GanSettings, outDir: strin
     await saveModel(shipped, dir, "generator");
     if (average) await saveModel(generator, dir, "generator-trained");
     await saveModel(discriminator, dir, "discriminator");
-    fs.writeFileSync(path.join(dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
-    return result;
+    return writeResult(dir, result);
   };
   const records: GanEpochRecord[] = [];
   let measuring = 0;

@@ -4,13 +4,11 @@
 // 200 epochs of conjugate gradients. Here: the same layer sizes and linear code, random (Glorot)
 // initialisation, ELU hidden units instead of logistic ones (a sigmoid stack trained from random
 // weights is still at 20.7 after 15 epochs), cross-entropy on the logits, Adam with cosine decay.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
   cosineDecay, countParameters, denseAutoencoder, loadMnist, mnistTensors, saveModel, tf,
   trainAutoencoder, type DenseAutoencoderOptions,
 } from "../../lib/src";
-import { reproduceCommand, startReproduction } from "./command-line";
+import { reproduceCommand, startReproduction, writeResult } from "./command-line";
 
 export const PUBLISHED_HINTON_AE30 = 3.0;
 
@@ -61,8 +59,7 @@ export async function reproduceHintonAe(settings: HintonAeSettings, outDir: stri
   const save = async (result: ReturnType<typeof summary>) => {
     await saveModel(encoder, outDir, "encoder");
     await saveModel(decoder, outDir, "decoder");
-    fs.writeFileSync(path.join(outDir, "result.json"), JSON.stringify(result, null, 2) + "\n");
-    return result;
+    return writeResult(outDir, result);
   };
   const { history, perEpoch } = await trainAutoencoder({
     encoder,

@@ -8,10 +8,8 @@
 // Coverage (Metz et al. 2017; Srivastava et al. 2017): a sample is high quality within 3 standard deviations of a centre;
 // a mode is covered when at least 1% of the samples are high-quality samples of it. Measured on 2,000 samples after
 // every epoch. Writes build/gan/ring/result.json; the course ships it as datasets/gan/ring/, which the notebook shows.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { mlpDiscriminator, mlpGenerator, ringCoverage, ringOfGaussians, trainGan } from "../../lib/src";
-import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
+import { reproduceCommand, rounded, startReproduction, type RunLimits, writeResult } from "./command-line";
 
 export interface RingSettings {
   /** Epochs of `points` / `batchSize` steps; coverage is measured after each. */
@@ -101,7 +99,5 @@ export async function reproduceRing(settings: RingSettings, outDir: string, limi
     started: started.toISOString(),
     totalSeconds: Math.round((Date.now() - started.getTime()) / 1000),
   };
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "result.json"), JSON.stringify(result, null, 2) + "\n");
-  return result;
+  return writeResult(outDir, result);
 }

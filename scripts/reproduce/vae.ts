@@ -10,13 +10,11 @@
 // over 200 epochs, what fits a working session on two cores: about 21 s per epoch alone (70 min), then about 27 min
 // for k = 5000 on the 10,000 test images.
 // The test images are binarized once with the library's binarize and seed 123.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
   binarize, cosineDecay, countParameters, iwaeLogLikelihood, loadMnist, mlpVae, mnistTensors,
   pixelLogitBias, saveModel, tf, trainVae, vaeElbo, VAE_HIDDEN_SIZES, type VaeEpochRecord,
 } from "../../lib/src";
-import { reproduceCommand, rounded, startReproduction, type RunLimits } from "./command-line";
+import { reproduceCommand, rounded, startReproduction, type RunLimits, writeResult } from "./command-line";
 
 export const PUBLISHED_IWAE_TABLE1 = { latentSize: 50, k: 5000, vae: -86.76, iwaeK50: -84.78 } as const;
 /** The targets: an estimated test log-likelihood of −87 nats or better, a test ELBO above −95. */
@@ -90,8 +88,7 @@ export async function reproduceVae(settings: VaeSettings, outDir: string, limits
   const save = async <Result>(result: Result) => {
     await saveModel(encoder, outDir, "encoder");
     await saveModel(decoder, outDir, "decoder");
-    fs.writeFileSync(path.join(outDir, "result.json"), JSON.stringify(result, null, 2) + "\n");
-    return result;
+    return writeResult(outDir, result);
   };
   const records: VaeEpochRecord[] = [];
   try {

@@ -5,3 +5,4 @@ export * from "./autoencoder";
 export * from "./vae";
 export * from "./classifier";
 export * from "./gan";
+export * from "./jacobian-truncation";
