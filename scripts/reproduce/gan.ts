@@ -253,9 +253,11 @@ async function loadCheckpoint(dir: string, settings: GanSettings, models: { gene
   const resultPath = path.join(dir, "result.json");
   if (!fs.existsSync(resultPath)) throw new FlagError(`--resume on: there is no checkpoint ${resultPath}. Copy a shipped one there (cp -r datasets/gan/<model> ${path.dirname(dir)}/), or train without --resume.`);
   const checkpoint = JSON.parse(fs.readFileSync(resultPath, "utf8")) as Checkpoint;
+  // A setting added after the checkpoint was trained had its default then.
+  const trainedWith = { ...DEFAULT_GAN_SETTINGS, ...checkpoint.settings };
   const differing = (Object.keys(GAN_FLAGS) as (keyof GanSettings)[])
-    .filter((key) => !RESUMABLE_CHANGES.includes(key) && String(checkpoint.settings[key] ?? DEFAULT_GAN_SETTINGS[key]) !== String(settings[key]))
-    .map((key) => `--${GAN_FLAGS[key]} ${checkpoint.settings[key] ?? DEFAULT_GAN_SETTINGS[key]} (given ${settings[key]})`);
+    .filter((key) => !RESUMABLE_CHANGES.includes(key) && String(trainedWith[key]) !== String(settings[key]))
+    .map((key) => `--${GAN_FLAGS[key]} ${trainedWith[key]} (given ${settings[key]})`);
   if (differing.length > 0) throw new FlagError(`--resume on: the checkpoint in ${dir} was trained with ${differing.join(", ")}; give the same flags (its command: ${checkpoint.command}).`);
   if (!(checkpoint.epochsRun < settings.epochs)) throw new FlagError(`--resume on: the checkpoint in ${dir} has already run ${checkpoint.epochsRun} epochs; give --epochs above that.`);
   const pairs: [tf.LayersModel | undefined, string][] = [[models.generator, models.average ? "generator-trained" : "generator"], [models.average, "generator"], [models.discriminator, "discriminator"]];
