@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DATASETS_DIRECTORY, featureStatistics, jacobianTruncatedSamples, loadSavedClassifier, loadSavedGenerator, mnistTensors, sampleQuality, tf } from "../../lib/src";
+import { mean } from "../bench/measure";
 import { FlagError, reproduceCommand, rounded, startReproduction, type RunLimits, writeResult } from "./command-line";
 import { GAN_TARGETS, qualityFigures } from "./gan";
 
@@ -22,8 +23,6 @@ export interface TruncationSettings {
 export const DEFAULT_TRUNCATION_SETTINGS: TruncationSettings = { keepPercent: [100, 90, 75, 60], directions: 4, samples: 10_000, seeds: [1, 2, 3] };
 
 export const TRUNCATION_FLAGS: Record<keyof TruncationSettings, string> = { keepPercent: "keep-percent", directions: "directions", samples: "samples", seeds: "seeds" };
-
-const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
 export async function reproduceTruncation(settings: TruncationSettings, outDir: string, limits: RunLimits = {}) {
   if (settings.keepPercent.some((percent) => percent > 100)) throw new FlagError(`--keep-percent takes shares of z from 1 to 100, e.g. 100,90,75; got ${settings.keepPercent.join(",")}`);
