@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCase } from "../lib/src/checks";
-import { parseSolutions, releaseFiles, topics } from "../scripts/course/exercises";
+import { notebookFor, parseSolutions, releaseFiles, topics } from "../scripts/course/exercises";
 import { topicTests } from "./exercises/registry";
 
 describe.each(topics())("topic %s", (topic) => {
@@ -18,6 +18,14 @@ describe.each(topics())("topic %s", (topic) => {
 
   it("exercises/ and the notebook are in sync with solutions/ (else run `npm run release`)", () => {
     for (const { file, content } of releaseFiles(topic)) expect(fs.readFileSync(file, "utf8"), file).toBe(content);
+  });
+
+  it("the notebook's text holds no control characters (a TeX \\times or \\frac written through a string escape becomes a tab or a form feed)", () => {
+    const notebook = JSON.parse(fs.readFileSync(notebookFor(topic), "utf8")) as { cells: { id: string; cell_type: string; source: string[] }[] };
+    for (const cell of notebook.cells.filter((c) => c.cell_type === "markdown")) {
+      const found = /[\u0000-\u0009\u000b-\u001f]/.exec(cell.source.join(""));
+      expect(found && JSON.stringify(cell.source.join("").slice(Math.max(0, found.index - 20), found.index + 10)), `markdown cell ${cell.id}`).toBeNull();
+    }
   });
 
   it("solutions pass every case and stubs fail every case", async () => {
