@@ -25,7 +25,7 @@ const figures: Record<string, () => Promise<unknown>> = {
   classifier: () => reproduceClassifier(settingsFromFlags(DEFAULT_CLASSIFIER_SETTINGS, CLASSIFIER_FLAGS), path.join(__dirname, "..", "build", "mnist-classifier")),
   // Notebook 05's DCGAN and conditional GAN (10 epochs each by default; --models clustered for the cluster-conditioned DCGAN), measured with the classifier: build/gan/, to be copied to datasets/gan/.
   gan: () => reproduceGan(settingsFromFlags(DEFAULT_GAN_SETTINGS, GAN_FLAGS, GAN_CHOICES), path.join(__dirname, "..", "build", "gan")),
-  // The shipped DCGAN sampled from the least steep z (Jacobian-based truncation), 4 shares × 3 seeds, about 10 min: build/gan/truncation/, to be copied to datasets/gan/truncation/.
+  // The shipped DCGAN sampled from the least steep z (Jacobian-based truncation), 4 shares × 3 seeds, 6–8 min on one core: build/gan/truncation/, to be copied to datasets/gan/truncation/.
   truncation: () => reproduceTruncation(settingsFromFlags(DEFAULT_TRUNCATION_SETTINGS, TRUNCATION_FLAGS), path.join(__dirname, "..", "build", "gan", "truncation")),
   // Notebook 05's mode collapse on the ring and its remedy, three variants × three seeds: build/gan/ring/, to be copied to datasets/gan/ring/.
   ring: () => reproduceRing(settingsFromFlags(DEFAULT_RING_SETTINGS, RING_FLAGS), path.join(__dirname, "..", "build", "gan", "ring")),
