@@ -130,5 +130,6 @@ describe("npm run reproduce -- truncation", () => {
     expect(result.generator.epochsRun).toBeGreaterThan(0);
     expect(JSON.parse(fs.readFileSync(path.join(directory, "result.json"), "utf8")).shares).toEqual(JSON.parse(JSON.stringify(result.shares)));
     await expect(reproduceTruncation({ ...settings, keepPercent: [100, 120] }, directory)).rejects.toThrow("--keep-percent takes shares of z from 1 to 100, e.g. 100,90,75; got 100,120");
+    await expect(reproduceTruncation({ ...settings, samples: 10 }, directory)).rejects.toThrow("--samples must be at least 20 (the Inception Score takes 10 splits), got 10");
   });
 });

@@ -157,9 +157,14 @@ function generatorSamples(generator: tf.LayersModel, name: GanModelName, count: 
   return sampleGenerator(generator, count, { seed, labels, classes: 10 });
 }
 
+/** The --samples of a measurement: the Inception Score takes 10 splits of them. */
+export function checkSampleCount(samples: number): void {
+  if (samples < 20) throw new FlagError(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${samples}`);
+}
+
 export async function reproduceGan(settings: GanSettings, outDir: string, limits: RunLimits = {}) {
   if (!(settings.averageDecay === 0 || (settings.averageDecay > 0 && settings.averageDecay < 1))) throw new FlagError(`--average-decay must be 0 (no average) or in (0, 1), e.g. 0.999, got ${settings.averageDecay}`);
-  if (settings.samples < 20) throw new FlagError(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
+  checkSampleCount(settings.samples);
   if (!(Number.isInteger(settings.clusters) && settings.clusters >= 2)) throw new FlagError(`--clusters must be a whole number ≥ 2, got ${settings.clusters}`);
   if (!(Number.isInteger(settings.generatorFilters) && settings.generatorFilters >= 0)) throw new FlagError(`--generator-filters must be a whole number ≥ 1, or 0 for the same as --filters, got ${settings.generatorFilters}`);
   for (const key of ["generatorConvolutions", "discriminatorConvolutions", "decayEpochs"] as const) {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { DATASETS_DIRECTORY, featureStatistics, jacobianTruncatedSamples, loadSavedClassifier, loadSavedGenerator, mnistTensors, sampleQuality, tf } from "../../lib/src";
 import { mean } from "../bench/measure";
 import { FlagError, reproduceCommand, rounded, startReproduction, type RunLimits, writeResult } from "./command-line";
-import { GAN_TARGETS, qualityFigures } from "./gan";
+import { checkSampleCount, GAN_TARGETS, qualityFigures } from "./gan";
 
 export interface TruncationSettings {
   /** The shares of z kept, in percent: 100 is the generator as it is. */
@@ -26,7 +26,7 @@ export const TRUNCATION_FLAGS: Record<keyof TruncationSettings, string> = { keep
 
 export async function reproduceTruncation(settings: TruncationSettings, outDir: string, limits: RunLimits = {}) {
   if (settings.keepPercent.some((percent) => percent > 100)) throw new FlagError(`--keep-percent takes shares of z from 1 to 100, e.g. 100,90,75; got ${settings.keepPercent.join(",")}`);
-  if (settings.samples < 20) throw new FlagError(`--samples must be at least 20 (the Inception Score takes 10 splits), got ${settings.samples}`);
+  checkSampleCount(settings.samples);
   const { backend, started } = await startReproduction(settings, TRUNCATION_FLAGS, ["directions", "samples"]);
   const { model: classifier } = await loadSavedClassifier();
   const { generator, result: trained } = await loadSavedGenerator("dcgan");
